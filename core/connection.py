@@ -1,0 +1,107 @@
+"""Opening RxDesk's database: the one door the desktop and rxdesk-admin go through.
+
+Resolves which database to use (--db, RXDESK_DB, the saved choice, the per-user
+default), connects, and reports whether the schema is usable, needs an upgrade, or
+was made by a newer RxDesk.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+import platformdirs
+
+from core import migrations, settings
+from core.db import DatabaseTarget, open_database, parse_url, write_transaction
+from core.errors import DatabaseNotInitialised, DatabaseTooNew, MigrationNeeded
+from core.permissions import Actor, Role
+from core.services import audit
+
+APP_NAME = "RxDesk"
+ENV_URL = "RXDESK_DB"
+MIGRATION_ACTOR = Actor(None, "migration", Role.ADMIN)
+
+
+def data_dir() -> Path:
+    override = os.environ.get("RXDESK_DATA_DIR")
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_url() -> str:
+    return f"sqlite:///{data_dir() / 'rxdesk.db'}"
+
+
+def demo_url() -> str:
+    return f"sqlite:///{data_dir() / 'rxdesk-demo.db'}"
+
+
+def resolve_url(cli_url: str | None = None) -> str:
+    """--db, else $RXDESK_DB, else the connection saved in settings, else the default."""
+    return cli_url or os.environ.get(ENV_URL) or settings.load().database_url or default_url()
+
+
+class SchemaState(Enum):
+    READY = "ready"
+    EMPTY = "empty"
+    NEEDS_UPGRADE = "needs upgrade"
+    TOO_NEW = "too new"
+
+
+@dataclass(frozen=True)
+class Opened:
+    target: DatabaseTarget
+    state: SchemaState
+    found_version: int
+    latest_version: int
+
+    def require_ready(self) -> None:
+        if self.state is SchemaState.EMPTY:
+            raise DatabaseNotInitialised(self.target.display_name)
+        if self.state is SchemaState.TOO_NEW:
+            raise DatabaseTooNew(self.found_version, self.latest_version)
+        if self.state is SchemaState.NEEDS_UPGRADE:
+            raise MigrationNeeded(self.found_version, self.latest_version)
+
+
+def connect(url: str, password: str | None = None) -> Opened:
+    target = open_database(url, password)
+    found = migrations.schema_version()
+    if found == 0:
+        state = SchemaState.EMPTY
+    elif found > migrations.LATEST:
+        state = SchemaState.TOO_NEW
+    elif found < migrations.LATEST:
+        state = SchemaState.NEEDS_UPGRADE
+    else:
+        state = SchemaState.READY
+    return Opened(target, state, found, migrations.LATEST)
+
+
+def test_connection(url: str, password: str | None = None) -> str:
+    """Connect and describe what was found, e.g. for the dialog's "Test connection"."""
+    target = parse_url(url)
+    opened = connect(url, password)
+    if opened.state is SchemaState.READY:
+        return f"Connected to {target.display_name}: RxDesk schema version {opened.found_version}."
+    if opened.state is SchemaState.EMPTY:
+        return f"Connected to {target.display_name}: the database is empty (not initialised yet)."
+    if opened.state is SchemaState.TOO_NEW:
+        return f"Connected, but {DatabaseTooNew(opened.found_version, opened.latest_version)}"
+    return (f"Connected to {target.display_name}: schema version {opened.found_version} "
+            f"will be upgraded to {opened.latest_version}.")
+
+
+def upgrade(opened: Opened) -> migrations.MigrationResult:
+    """Bring the open database to this RxDesk's schema (SQLite is copied aside first)."""
+    result = migrations.migrate(opened.target)
+    if result.from_version and result.from_version != result.to_version:
+        with write_transaction():
+            backup = f"; copy kept at {result.backup}" if result.backup else ""
+            audit.record(MIGRATION_ACTOR, "migrate", "schema", result.to_version,
+                         f"version {result.from_version} -> {result.to_version}{backup}")
+    return result

@@ -1,0 +1,1 @@
+"""Read-only questions: filters in, plain frozen dataclasses out (never models)."""
