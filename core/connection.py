@@ -19,6 +19,7 @@ from core.db import DatabaseTarget, open_database, parse_url, write_transaction
 from core.errors import DatabaseNotInitialised, DatabaseTooNew, MigrationNeeded
 from core.permissions import Actor, Role
 from core.services import audit
+from core.services.setup import build_demo
 
 APP_NAME = "RxDesk"
 ENV_URL = "RXDESK_DB"
@@ -105,3 +106,17 @@ def upgrade(opened: Opened) -> migrations.MigrationResult:
             audit.record(MIGRATION_ACTOR, "migrate", "schema", result.to_version,
                          f"version {result.from_version} -> {result.to_version}{backup}")
     return result
+
+
+def open_demo(url: str | None = None) -> Opened:
+    """Open the demo database, creating it (schema, company, one user per role) the
+    first time; the sign-in screen then shows the demo accounts."""
+    opened = connect(url or demo_url())
+    if opened.state is SchemaState.NEEDS_UPGRADE:
+        upgrade(opened)
+    elif opened.state is SchemaState.EMPTY:
+        upgrade(opened)
+        build_demo(opened.target.display_name)
+    opened = connect(url or demo_url())
+    opened.require_ready()
+    return opened
