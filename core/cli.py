@@ -1,0 +1,545 @@
+"""rxdesk-admin: the same services the desktop uses, for administrators and scripts.
+
+Exit codes: 0 done; 2 bad input or usage (one line on stderr naming the problem);
+1 unexpected error (a bug: one line, the traceback only with --debug) or a broken
+audit trail. Whoever can reach the database already has full access to it, so the
+command line asks for no RxDesk password: writes are audited as `--user NAME` or, by
+default, as the system actor "rxdesk-admin:<OS user>".
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from core import connection, migrations, secrets
+from core.db import close_database, parse_url
+from core.errors import (
+    AccountDisabled, AlreadyInitialised, DatabaseError, DatabaseNotInitialised, DatabaseTooNew, InvalidInput,
+    NotFound, RxDeskError,
+)
+from core.permissions import Actor, Role
+from core.queries.audit import verify_chain
+from core.queries.company import CompanyProfile, company_profile
+from core.queries.users import UserRow, demo_logins, list_users
+from core.services import audit, backup, setup
+from core.services import company as company_service
+from core.services import users as user_service
+from core.services.auth import check_password_rules
+from core.services.company import clean_company_fields
+
+PROG = "rxdesk-admin"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+# (option, company field, help) shared by `init` and `company set`.
+COMPANY_OPTIONS = (
+    ("--street", "street", "street address"),
+    ("--city", "city", "city"),
+    ("--state", "state", "two-letter state code, e.g. NJ"),
+    ("--postal-code", "postal_code", "ZIP or ZIP+4"),
+    ("--country", "country", "two-letter country code (default US)"),
+    ("--phone", "phone", "phone number, at least 10 digits"),
+    ("--gs1-prefix-length", "gs1_prefix_length", "digits of the GLN that are the GS1 "
+     "company prefix (6-12)"),
+    ("--license-state", "license_state", "state that issued the wholesale license"),
+    ("--license-number", "license_number", "state wholesale license number"),
+    ("--license-expiry", "license_expiry", "license expiry date, YYYY-MM-DD"),
+    ("--dea-number", "dea_number", "DEA registration number"),
+    ("--dea-expiry", "dea_expiry", "DEA registration expiry date, YYYY-MM-DD"),
+)
+COMPANY_LABELS = {
+    "legal_name": "Legal name", "street": "Street", "city": "City", "state": "State",
+    "postal_code": "ZIP code", "country": "Country", "gln": "GLN",
+    "gs1_prefix_length": "GS1 prefix length", "phone": "Phone",
+    "license_state": "License state", "license_number": "License number",
+    "license_expiry": "License expiry", "dea_number": "DEA number",
+    "dea_expiry": "DEA expiry", "is_demo": "Demo database",
+}
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit 2, one line)."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a usage mistake as one line instead of printing usage."""
+
+    def error(self, message: str):
+        text = " ".join(message.split())
+        raise UsageError(f"{self.prog}: {text} (see '{self.prog} --help')")
+
+
+# --- entry point -------------------------------------------------------------------
+
+def main(argv: Sequence[str] | None = None) -> int:
+    out, err = sys.stdout, sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(exc, file=err)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    try:
+        return args.handler(args, out)
+    except UsageError as exc:
+        print(f"{PROG}: {exc}", file=err)
+        return EXIT_USAGE
+    except RxDeskError as exc:
+        print(f"{PROG}: {_one_line(str(exc))}", file=err)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=err)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - a bug: say so in one line
+        if args.debug:
+            traceback.print_exc(file=err)
+        print(f"{PROG}: unexpected error: {type(exc).__name__}: {_one_line(str(exc))}",
+              file=err)
+        return EXIT_FAILED
+    finally:
+        close_database()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def build_parser() -> ArgumentParser:
+    # Global options are accepted before or after the subcommand; the copy on each
+    # subcommand uses SUPPRESS so it does not overwrite a value given before it.
+    common = ArgumentParser(add_help=False)
+    _global_options(common, argparse.SUPPRESS)
+
+    parser = ArgumentParser(
+        prog=PROG, description="Administer an RxDesk database: set up, users, company "
+        "profile, migrations, backups and the audit trail.",
+        epilog="Exit codes: 0 done, 2 bad input or usage, 1 unexpected error or broken "
+        "audit trail. See docs/cli.md.")
+    parser.add_argument("--version", action="version", version=_version_text())
+    _global_options(parser, None)
+    commands = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", required=True)
+
+    def command(group, name: str, handler: Callable, help_text: str) -> ArgumentParser:
+        sub = group.add_parser(name, help=help_text, description=help_text, parents=[common])
+        sub.set_defaults(handler=handler)
+        return sub
+
+    p = command(commands, "init", cmd_init, "create the schema, the company and the first "
+                "administrator in an empty database")
+    p.add_argument("--company", required=True, metavar="NAME", help="company legal name")
+    p.add_argument("--gln", required=True, help="the company's 13-digit GLN")
+    p.add_argument("--admin", default="admin", metavar="USER",
+                   help="first administrator's user name (default admin)")
+    p.add_argument("--admin-name", default="", metavar="FULL",
+                   help="first administrator's full name")
+    _password_file_option(p, "--admin-password-file")
+    _company_options(p)
+    _json_option(p)
+
+    p = command(commands, "company", None, "show or change the company profile")
+    company = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = command(company, "show", cmd_company_show, "show the company profile")
+    _json_option(p)
+    p = command(company, "set", cmd_company_set, "change company profile fields")
+    p.add_argument("--name", dest="legal_name", metavar="NAME", help="company legal name")
+    p.add_argument("--gln", help="the company's 13-digit GLN")
+    _company_options(p)
+    _json_option(p)
+
+    p = command(commands, "migrate", cmd_migrate, "upgrade the database schema to this "
+                "RxDesk's version (SQLite files are copied aside first)")
+    _json_option(p)
+
+    p = command(commands, "users", None, "add, list, disable, enable users or reset a "
+                "password")
+    users = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = command(users, "add", cmd_users_add, "add a user (they choose a new password at "
+                "first sign-in)")
+    p.add_argument("username", metavar="USER")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--name", default="", metavar="FULL", help="full name")
+    _password_file_option(p, "--password-file")
+    _json_option(p)
+    p = command(users, "list", cmd_users_list, "list every user")
+    _json_option(p)
+    for name, handler, text in (("disable", cmd_users_disable, "disable an account"),
+                                ("enable", cmd_users_enable, "re-enable an account")):
+        p = command(users, name, handler, text)
+        p.add_argument("username", metavar="USER")
+        _json_option(p)
+    p = command(users, "reset-password", cmd_users_reset_password, "set a temporary "
+                "password and unlock the account")
+    p.add_argument("username", metavar="USER")
+    _password_file_option(p, "--password-file")
+    _json_option(p)
+
+    p = command(commands, "verify-audit", cmd_verify_audit, "recompute the audit trail's "
+                "hash chain; exit 1 if an entry was changed or removed")
+    _json_option(p)
+
+    p = command(commands, "backup", cmd_backup, "back up the database to one file")
+    p.add_argument("--to", required=True, metavar="FILE", help="backup file to write")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    _json_option(p)
+
+    p = command(commands, "login-db", cmd_login_db, "test a PostgreSQL password and store "
+                "it in this computer's keyring")
+    _password_file_option(p, "--password-file")
+
+    p = command(commands, "demo", cmd_demo, "create or open the demo database and show "
+                "its sign-in accounts")
+    _json_option(p)
+    return parser
+
+
+def _global_options(parser: ArgumentParser, default) -> None:
+    parser.add_argument("--db", metavar="URL", default=default,
+                        help="database: sqlite:///PATH or postgresql://USER@HOST:PORT/DB "
+                        "(default: $RXDESK_DB, else the saved connection, else the "
+                        "per-user file)")
+    parser.add_argument("--user", metavar="NAME", default=default,
+                        help="act as this RxDesk user in the audit trail (default: "
+                        "rxdesk-admin:<your OS user name>)")
+    parser.add_argument("--debug", action="store_true",
+                        default=False if default is None else default,
+                        help="print the traceback of unexpected errors")
+
+
+def _company_options(parser: ArgumentParser) -> None:
+    for option, field, text in COMPANY_OPTIONS:
+        parser.add_argument(option, dest=field, help=text)
+
+
+def _password_file_option(parser: ArgumentParser, option: str) -> None:
+    parser.add_argument(option, dest="password_file", metavar="FILE",
+                        help="read the password from FILE ('-' for standard input; one "
+                        "trailing newline is removed) instead of asking")
+
+
+def _json_option(parser: ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def _version_text() -> str:
+    return f"{PROG} {migrations.app_version()} (schema version {migrations.LATEST})"
+
+
+# --- shared helpers ----------------------------------------------------------------
+
+def _open_ready(args) -> connection.Opened:
+    url = connection.resolve_url(args.db)
+    target = parse_url(url)
+    if target.backend == "sqlite" and not target.path.exists():
+        # Opening would create an empty file at a mistyped path; say so instead.
+        raise DatabaseError(f"There is no database file {target.path}; check --db or "
+                            f"$RXDESK_DB, or create it with '{PROG} init'.")
+    opened = connection.connect(url)
+    opened.require_ready()
+    return opened
+
+
+def acting_user(args) -> Actor:
+    """`--user NAME` (an existing, active account) or the system actor."""
+    if args.user:
+        name = args.user.strip().lower()
+        row = next((u for u in list_users() if u.username == name), None)
+        if row is None:
+            raise NotFound("user", args.user)
+        if not row.active:
+            raise AccountDisabled(row.username)
+        return Actor(row.id, row.username, row.role)
+    return system_actor()
+
+
+def system_actor() -> Actor:
+    try:
+        os_user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on this system
+        os_user = "unknown"
+    return Actor(None, f"{PROG}:{os_user}"[:60], Role.ADMIN)
+
+
+def read_password(path: str | None, prompt: str, confirm: bool, field: str = "password",
+                  rules: bool = True) -> str:
+    """From a file ('-' = stdin; one trailing newline removed) or typed twice."""
+    if path:
+        try:
+            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise InvalidInput(field, f"Cannot read the password file {path}: {reason}.") from None
+        password = text.removesuffix("\n").removesuffix("\r")
+        if rules:
+            check_password_rules(password, field)
+        return password
+    try:
+        password = getpass.getpass(prompt)
+        if rules:
+            check_password_rules(password, field)
+        if confirm and getpass.getpass("Repeat the password: ") != password:
+            raise InvalidInput(field, "The two passwords do not match.")
+    except EOFError:
+        raise InvalidInput(field, "No password was typed; use a password file "
+                           "instead.") from None
+    return password
+
+
+def _company_changes(args, names: Sequence[str]) -> dict[str, object]:
+    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _print_json(out: TextIO, data: object) -> None:
+    out.write(json.dumps(data, indent=2, default=_plain) + "\n")
+
+
+def _company_dict(profile: CompanyProfile) -> dict[str, object]:
+    return {key: _plain(value) for key, value in profile.as_dict().items()}
+
+
+def _print_company(out: TextIO, profile: CompanyProfile) -> None:
+    width = max(len(label) for label in COMPANY_LABELS.values())
+    for key, value in profile.as_dict().items():
+        if key == "is_demo":
+            value = "yes" if value else "no"
+        shown = "" if value is None else _plain(value)
+        out.write(f"{COMPANY_LABELS[key] + ':':<{width + 1}} {shown}\n")
+
+
+def _user_dict(row: UserRow) -> dict[str, object]:
+    return {
+        "username": row.username, "full_name": row.full_name, "role": row.role.value,
+        "active": row.active, "status": row.status.lower(),
+        "locked_until": _plain(row.locked_until),
+        "must_change_password": row.must_change_password,
+        "last_login_at": _plain(row.last_login_at),
+    }
+
+
+def _report_user(out: TextIO, args, row: UserRow, text: str) -> int:
+    if args.json:
+        _print_json(out, _user_dict(row))
+    else:
+        out.write(text + "\n")
+    return EXIT_OK
+
+
+# --- subcommands ---------------------------------------------------------------------
+
+def cmd_init(args, out: TextIO) -> int:
+    extra = _company_changes(args, [field for _, field, _ in COMPANY_OPTIONS])
+    # Check everything typed before touching the database or asking for a password.
+    clean_company_fields({"legal_name": args.company, "gln": args.gln, **extra})
+    admin = user_service.validate_username(args.admin)
+    opened = connection.connect(connection.resolve_url(args.db))
+    name = opened.target.display_name
+    if opened.state is connection.SchemaState.TOO_NEW:
+        raise DatabaseTooNew(opened.found_version, opened.latest_version)
+    if opened.state is connection.SchemaState.READY and company_profile() is not None:
+        raise AlreadyInitialised(name)
+    password = read_password(args.password_file, f"Password for the administrator "
+                             f"'{admin}': ", confirm=True)
+    migrated = connection.upgrade(opened)
+    actor = setup.initialise(name, args.company, args.gln, admin, password,
+                             admin_full_name=args.admin_name, **extra)
+    profile = company_profile()
+    if args.json:
+        _print_json(out, {"database": opened.target.url, "schema_version": migrated.to_version,
+                          "company": _company_dict(profile), "admin": actor.username})
+    else:
+        out.write(f"Initialised {name} (schema version {migrated.to_version}) for "
+                  f"{profile.legal_name}, GLN {profile.gln}; administrator '{actor.username}'.\n")
+    return EXIT_OK
+
+
+def cmd_company_show(args, out: TextIO) -> int:
+    opened = _open_ready(args)
+    profile = company_profile()
+    if profile is None:
+        raise DatabaseNotInitialised(opened.target.display_name)
+    if args.json:
+        _print_json(out, _company_dict(profile))
+    else:
+        _print_company(out, profile)
+    return EXIT_OK
+
+
+def cmd_company_set(args, out: TextIO) -> int:
+    fields = ["legal_name", "gln"] + [field for _, field, _ in COMPANY_OPTIONS]
+    changes = _company_changes(args, fields)
+    if not changes:
+        raise UsageError("company set: nothing to change; give at least one option such as "
+                         f"--phone (see '{PROG} company set --help')")
+    clean_company_fields(changes)
+    _open_ready(args)
+    actor = acting_user(args)
+    before = company_profile()
+    after = company_service.update_company(actor, **changes)
+    if args.json:
+        _print_json(out, _company_dict(after))
+    else:
+        described = audit.describe_changes(before.as_dict(), after.as_dict()) if before else ""
+        out.write(f"Company profile updated: {described}\n")
+    return EXIT_OK
+
+
+def cmd_migrate(args, out: TextIO) -> int:
+    opened = connection.connect(connection.resolve_url(args.db))
+    if opened.state is connection.SchemaState.TOO_NEW:
+        raise DatabaseTooNew(opened.found_version, opened.latest_version)
+    if opened.state is connection.SchemaState.READY:
+        result = migrations.MigrationResult(opened.found_version, opened.found_version, None)
+    else:
+        result = connection.upgrade(opened)
+    changed = result.from_version != result.to_version
+    if args.json:
+        _print_json(out, {"from_version": result.from_version, "to_version": result.to_version,
+                          "changed": changed, "backup": _plain(result.backup)})
+        return EXIT_OK
+    if not changed:
+        out.write(f"already at version {result.to_version}\n")
+        return EXIT_OK
+    out.write(f"schema version {result.from_version} -> {result.to_version}\n")
+    if result.backup:
+        out.write(f"copy of the database before the upgrade: {result.backup}\n")
+    if result.from_version == 0:
+        out.write(f"the database holds no company yet; run '{PROG} init'\n")
+    return EXIT_OK
+
+
+def cmd_users_add(args, out: TextIO) -> int:
+    username = user_service.validate_username(args.username)
+    _open_ready(args)
+    actor = acting_user(args)
+    password = read_password(args.password_file, f"Temporary password for '{username}': ",
+                             confirm=True)
+    row = user_service.add_user(actor, username, args.name, args.role, password)
+    return _report_user(out, args, row, f"Added user '{row.username}' ({row.role.value}); "
+                        "they must choose a new password at first sign-in.")
+
+
+def cmd_users_list(args, out: TextIO) -> int:
+    _open_ready(args)
+    rows = list_users()
+    if args.json:
+        _print_json(out, [_user_dict(row) for row in rows])
+        return EXIT_OK
+    table = [("USER", "ROLE", "STATUS", "LAST SIGN-IN", "NAME")]
+    for row in rows:
+        last = row.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if row.last_login_at else "-"
+        status = row.status + (" (must change password)" if row.must_change_password else "")
+        table.append((row.username, row.role.value, status, last, row.full_name))
+    widths = [max(len(r[i]) for r in table) for i in range(4)]
+    for r in table:
+        out.write("  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4] + "\n")
+    return EXIT_OK
+
+
+def _set_active(args, out: TextIO, active: bool) -> int:
+    _open_ready(args)
+    row = user_service.set_active(acting_user(args), args.username, active)
+    word = "enabled" if active else "disabled"
+    return _report_user(out, args, row, f"User '{row.username}' is {word}.")
+
+
+def cmd_users_disable(args, out: TextIO) -> int:
+    return _set_active(args, out, False)
+
+
+def cmd_users_enable(args, out: TextIO) -> int:
+    return _set_active(args, out, True)
+
+
+def cmd_users_reset_password(args, out: TextIO) -> int:
+    _open_ready(args)
+    actor = acting_user(args)
+    name = args.username.strip().lower()
+    if not any(u.username == name for u in list_users()):
+        raise NotFound("user", args.username)
+    password = read_password(args.password_file, f"Temporary password for '{name}': ",
+                             confirm=True)
+    row = user_service.reset_password(actor, name, password)
+    return _report_user(out, args, row, f"Password of '{row.username}' reset and the account "
+                        "unlocked; they must choose a new password at next sign-in.")
+
+
+def cmd_verify_audit(args, out: TextIO) -> int:
+    _open_ready(args)
+    check = verify_chain()
+    if args.json:
+        _print_json(out, {"intact": check.intact, "checked": check.checked,
+                          "first_broken": check.first_broken, "problem": check.problem})
+    elif check.intact:
+        out.write(f"audit trail intact: {check.checked} entries checked\n")
+    else:
+        out.write(f"audit trail BROKEN at entry {check.first_broken}: {check.problem}\n")
+    return EXIT_OK if check.intact else EXIT_FAILED
+
+
+def cmd_backup(args, out: TextIO) -> int:
+    opened = _open_ready(args)
+    result = backup.back_up(acting_user(args), opened.target, Path(args.to), force=args.force)
+    if args.json:
+        _print_json(out, result.as_dict())
+    else:
+        out.write(f"backed up {opened.target.display_name} to {result.path} "
+                  f"({_size_text(result.size)}); {result.check}\n")
+    return EXIT_OK
+
+
+def _size_text(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} bytes"
+
+
+def cmd_login_db(args, out: TextIO) -> int:
+    url = connection.resolve_url(args.db)
+    target = parse_url(url)
+    if target.backend == "sqlite":
+        raise InvalidInput("db", "SQLite databases have no password; login-db is for "
+                           "postgresql:// addresses.")
+    password = read_password(args.password_file, f"Password for {target.keyring_key}: ",
+                             confirm=False, rules=False)
+    message = connection.test_connection(url, password)
+    secrets.store_database_password(target, password)
+    out.write(f"{message}\nPassword stored in this computer's keyring for {target.url}.\n")
+    return EXIT_OK
+
+
+def cmd_demo(args, out: TextIO) -> int:
+    url = args.db or os.environ.get(connection.ENV_URL) or connection.demo_url()
+    opened = connection.open_demo(url)
+    accounts = demo_logins()
+    if not accounts:
+        raise InvalidInput("db", f"{opened.target.display_name} holds a real company, not "
+                           "the demo; give the demo database's address with --db.")
+    if args.json:
+        _print_json(out, {"url": opened.target.url, "accounts": [
+            {"username": a.username, "password": a.password, "role": a.role.value}
+            for a in accounts]})
+        return EXIT_OK
+    out.write(f"demo database: {opened.target.url}\n")
+    for a in accounts:
+        out.write(f"  {a.username:<10} password {a.password:<18} ({a.role.label})\n")
+    return EXIT_OK
