@@ -23,8 +23,8 @@ from typing import TextIO
 from core import connection, migrations, secrets
 from core.db import close_database, parse_url
 from core.errors import (
-    AccountDisabled, AlreadyInitialised, DatabaseError, DatabaseNotInitialised, DatabaseTooNew, InvalidInput,
-    NotFound, RxDeskError,
+    AccountDisabled, AlreadyInitialised, DatabaseError, DatabaseNotInitialised, DatabaseTooNew,
+    InvalidInput, NotFound, RxDeskError,
 )
 from core.permissions import Actor, Role
 from core.queries.audit import verify_chain
@@ -129,7 +129,7 @@ def build_parser() -> ArgumentParser:
     _global_options(parser, None)
     commands = parser.add_subparsers(dest="command", metavar="SUBCOMMAND", required=True)
 
-    def command(group, name: str, handler: Callable, help_text: str) -> ArgumentParser:
+    def command(group, name: str, handler: Callable | None, help_text: str) -> ArgumentParser:
         sub = group.add_parser(name, help=help_text, description=help_text, parents=[common])
         sub.set_defaults(handler=handler)
         return sub
@@ -443,7 +443,8 @@ def cmd_users_list(args, out: TextIO) -> int:
         return EXIT_OK
     table = [("USER", "ROLE", "STATUS", "LAST SIGN-IN", "NAME")]
     for row in rows:
-        last = row.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if row.last_login_at else "-"
+        last = (row.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                if row.last_login_at else "-")
         status = row.status + (" (must change password)" if row.must_change_password else "")
         table.append((row.username, row.role.value, status, last, row.full_name))
     widths = [max(len(r[i]) for r in table) for i in range(4)]
