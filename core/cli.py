@@ -350,8 +350,8 @@ def cmd_init(args, out: TextIO) -> int:
     admin = user_service.validate_username(args.admin)
     opened = connection.connect(connection.resolve_url(args.db))
     name = opened.target.display_name
-    if opened.state is connection.SchemaState.TOO_NEW:
-        raise DatabaseTooNew(opened.found_version, opened.latest_version)
+    if opened.state in (connection.SchemaState.TOO_NEW, connection.SchemaState.NEEDS_UPGRADE):
+        opened.require_ready()  # names both versions; an older one is migrated first
     if opened.state is connection.SchemaState.READY and company_profile() is not None:
         raise AlreadyInitialised(name)
     password = read_password(args.password_file, f"Password for the administrator "
@@ -522,6 +522,8 @@ def cmd_login_db(args, out: TextIO) -> int:
                            "postgresql:// addresses.")
     password = read_password(args.password_file, f"Password for {target.keyring_key}: ",
                              confirm=False, rules=False)
+    if not password:
+        raise InvalidInput("password", "No password was given; there is nothing to store.")
     message = connection.test_connection(url, password)
     secrets.store_database_password(target, password)
     out.write(f"{message}\nPassword stored in this computer's keyring for {target.url}.\n")

@@ -40,3 +40,12 @@ def test_login_db_unreachable_server_is_a_named_error(cli, password_file):
                db="postgresql://nobody@127.0.0.1:1/nothing")
     assert done.code == 2
     assert done.err.startswith("rxdesk-admin: Cannot open 127.0.0.1/nothing")
+
+
+def test_login_db_refuses_an_empty_password(cli, tmp_path, memory_keyring):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n")
+    done = cli("login-db", "--password-file", str(empty),
+               db="postgresql://nobody@127.0.0.1:1/nothing")
+    assert (done.code, memory_keyring.store) == (2, {})
+    assert "No password was given" in done.err
