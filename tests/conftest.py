@@ -70,9 +70,16 @@ def memory_keyring():
     keyring.set_keyring(previous)
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "backends(*names): run only on these backends (e.g. backup via pg_dump)")
+
+
 def pytest_generate_tests(metafunc):
     if "backend" in metafunc.fixturenames:
-        metafunc.parametrize("backend", BACKENDS, scope="function")
+        marker = metafunc.definition.get_closest_marker("backends")
+        wanted = [b for b in BACKENDS if marker is None or b in marker.args]
+        metafunc.parametrize("backend", wanted, scope="function")
 
 
 class PostgresServer:

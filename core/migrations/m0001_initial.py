@@ -78,10 +78,10 @@ def up(db: peewee.Database) -> None:
 
     db.create_tables([SchemaVersion, Company, User, AuditEntry, AuditHead])
     AuditHead.create(id=1, last_seq=0, last_hash=GENESIS_HASH)
-    _refuse_changes(db, "audit_entry")
+    refuse_changes(db, "audit_entry")
 
 
-def _refuse_changes(db: peewee.Database, table: str) -> None:
+def refuse_changes(db: peewee.Database, table: str) -> None:
     """Make `table` append-only in the database itself, not only in our code."""
     if isinstance(db, peewee.PostgresqlDatabase):
         db.execute_sql(

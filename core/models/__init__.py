@@ -2,9 +2,14 @@
 
 from core.models.audit import AuditEntry, AuditHead
 from core.models.company import Company
+from core.models.partners import Partner, PartnerAddress, PartnerEvidence
+from core.models.products import Product
 from core.models.schema import SchemaVersion
+from core.models.stock import Container, Location, Lot, Package, StockBalance, StockMove
 from core.models.users import User
 
-ALL_MODELS = [SchemaVersion, Company, User, AuditHead, AuditEntry]
-
-__all__ = ["ALL_MODELS", "AuditEntry", "AuditHead", "Company", "SchemaVersion", "User"]
+__all__ = [
+    "AuditEntry", "AuditHead", "Company", "Container", "Location", "Lot", "Package",
+    "Partner", "PartnerAddress", "PartnerEvidence", "Product", "SchemaVersion",
+    "StockBalance", "StockMove", "User",
+]

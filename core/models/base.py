@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import peewee
 
@@ -37,6 +38,24 @@ class UtcDateTimeField(peewee.Field):
         if isinstance(value, str):
             value = datetime.fromisoformat(value)
         return value.astimezone(UTC)
+
+
+class MoneyField(peewee.BigIntegerField):
+    """US dollars stored as integer cents; Python sees an exact Decimal. Floats and
+    fractions of a cent are refused: rounding is a business rule, not a storage one."""
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError(f"{self.name}: money must be Decimal, not float ({value!r})")
+        cents = Decimal(value) * 100
+        if cents != cents.to_integral_value():
+            raise ValueError(f"{self.name}: {value} has fractions of a cent")
+        return int(cents)
+
+    def python_value(self, value):
+        return None if value is None else Decimal(value).scaleb(-2)
 
 
 def utc_now() -> datetime:

@@ -95,18 +95,16 @@ def test_backup_needs_database_permission(cli, seeded_url, tmp_path):
     assert not dest.exists()
 
 
+@pytest.mark.backends("sqlite")
 def test_sqlite_backup_refuses_to_overwrite_the_database_itself(cli, seeded_url, backend):
-    if backend != "sqlite":
-        pytest.skip("SQLite only")
     path = parse_url(seeded_url).path
     done = cli("backup", "--to", str(path), "--force", db=seeded_url)
     assert done.code == 2 and "cannot replace the database" in done.err
 
 
+@pytest.mark.backends("postgresql")
 def test_pg_dump_gets_the_keyring_password_in_its_environment(
         cli, seeded_url, backend, tmp_path, memory_keyring, monkeypatch):
-    if backend != "postgresql":
-        pytest.skip("PostgreSQL only")
     target = parse_url(seeded_url)
     memory_keyring.set_password("RxDesk", target.keyring_key, "s3cret-in-keyring")
     calls = []
@@ -124,10 +122,9 @@ def test_pg_dump_gets_the_keyring_password_in_its_environment(
     assert env["PGPASSWORD"] == "s3cret-in-keyring"
 
 
+@pytest.mark.backends("postgresql")
 def test_missing_pg_dump_says_to_install_client_tools(cli, seeded_url, backend, tmp_path,
                                                       monkeypatch):
-    if backend != "postgresql":
-        pytest.skip("PostgreSQL only")
     monkeypatch.setattr(backup.shutil, "which", lambda name: None)
     done = cli("backup", "--to", str(tmp_path / "x.dump"), db=seeded_url)
     assert done.code == 2

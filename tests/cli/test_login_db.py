@@ -20,10 +20,9 @@ def test_login_db_tests_then_stores_the_password(cli, blank_url, backend, memory
     assert memory_keyring.store == {("RxDesk", key): "db-pass word"}
 
 
+@pytest.mark.backends("postgresql")
 def test_login_db_without_keyring_says_so(cli, blank_url, backend, password_file,
                                           monkeypatch):
-    if backend != "postgresql":
-        pytest.skip("PostgreSQL only")
 
     def no_keyring(target, password):
         raise PasswordUnavailable("This computer has no password keyring, so RxDesk cannot "

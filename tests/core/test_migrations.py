@@ -39,6 +39,7 @@ def _step_adding_a_column(db):
 
 
 def test_pending_step_copies_sqlite_aside_then_upgrades(seeded_url, backend, monkeypatch):
+    current = migrations.LATEST
     monkeypatch.setattr(migrations, "STEPS", [*migrations.STEPS, type("m", (), {
         "up": staticmethod(_step_adding_a_column)})])
     monkeypatch.setattr(migrations, "LATEST", len(migrations.STEPS))
@@ -47,16 +48,16 @@ def test_pending_step_copies_sqlite_aside_then_upgrades(seeded_url, backend, mon
     with pytest.raises(MigrationNeeded, match="run 'rxdesk-admin migrate'|Run 'rxdesk-admin migrate'"):
         opened.require_ready()
     result = connection.upgrade(opened)
-    assert (result.from_version, result.to_version) == (1, 2)
+    assert (result.from_version, result.to_version) == (current, current + 1)
     assert database.execute_sql("SELECT fax FROM company").fetchone() == ("",)
     entry = recent_entries(1)[0]
-    assert (entry.action, entry.summary.split(";")[0]) == ("migrate", "version 1 -> 2")
+    assert (entry.action, entry.summary.split(";")[0]) == ("migrate", f"version {current} -> {current + 1}")
     assert verify_chain().intact
     if backend == "sqlite":
         import sqlite3
 
         copy = sqlite3.connect(result.backup)
-        assert copy.execute("SELECT version FROM schema_version").fetchone() == (1,)
+        assert copy.execute("SELECT version FROM schema_version").fetchone() == (current,)
         assert copy.execute("SELECT legal_name FROM company").fetchone()[0].endswith("(DEMO)")
         copy.close()
     else:

@@ -1,0 +1,48 @@
+"""Trading partners (customers and suppliers) and the evidence that they are authorized."""
+
+import peewee
+
+from core.models.base import BaseModel, UtcDateTimeField
+
+
+class Partner(BaseModel):
+    name = peewee.CharField(max_length=200)
+    gln = peewee.CharField(max_length=13, null=True, unique=True)
+    gs1_prefix_length = peewee.SmallIntegerField(default=7)
+    is_customer = peewee.BooleanField(default=False)
+    is_supplier = peewee.BooleanField(default=False)
+    partner_type = peewee.CharField(max_length=20)
+    phone = peewee.CharField(max_length=30, default="")
+    email = peewee.CharField(max_length=120, default="")
+    active = peewee.BooleanField(default=True)
+    created_at = UtcDateTimeField()
+
+    class Meta:
+        indexes = ((("name",), False),)
+
+
+class PartnerAddress(BaseModel):
+    partner = peewee.ForeignKeyField(Partner, backref="addresses", on_delete="CASCADE")
+    kind = peewee.CharField(max_length=10)  # bill_to | ship_to
+    name = peewee.CharField(max_length=200, default="")
+    street = peewee.CharField(max_length=200)
+    city = peewee.CharField(max_length=100)
+    state = peewee.CharField(max_length=2)
+    postal_code = peewee.CharField(max_length=10)
+    country = peewee.CharField(max_length=2, default="US")
+    gln = peewee.CharField(max_length=13, null=True)
+    is_default = peewee.BooleanField(default=False)
+
+
+class PartnerEvidence(BaseModel):
+    """A license, registration or FDA database check, with who verified it and when."""
+
+    partner = peewee.ForeignKeyField(Partner, backref="evidence", on_delete="CASCADE")
+    kind = peewee.CharField(max_length=20)
+    state = peewee.CharField(max_length=2, default="")
+    number = peewee.CharField(max_length=40, default="")
+    license_type = peewee.CharField(max_length=60, default="")
+    schedules = peewee.CharField(max_length=40, default="")  # DEA: "2,2N,3,3N,4,5"
+    expiry = peewee.DateField(null=True)
+    verified_on = peewee.DateField(null=True)
+    verified_by = peewee.CharField(max_length=60, default="")

@@ -1,0 +1,100 @@
+"""The stock ledger: locations, lots, containers, serialized packages and the moves
+between locations from which every on-hand figure is derived."""
+
+import peewee
+
+from core.models.base import BaseModel, UtcDateTimeField
+from core.models.products import Product
+
+
+class Location(BaseModel):
+    code = peewee.CharField(max_length=30, unique=True)
+    name = peewee.CharField(max_length=100, default="")
+    kind = peewee.CharField(max_length=12)  # core.vocab.LocationKind
+    zone = peewee.CharField(max_length=20, default="")
+    aisle = peewee.CharField(max_length=20, default="")
+    pick_sequence = peewee.IntegerField(default=0)
+    storage = peewee.CharField(max_length=12, default="room")
+    active = peewee.BooleanField(default=True)
+
+
+class Lot(BaseModel):
+    product = peewee.ForeignKeyField(Product, backref="lots")
+    lot_number = peewee.CharField(max_length=20)
+    expiry = peewee.DateField()
+
+    class Meta:
+        indexes = ((("product", "lot_number"), True), (("expiry",), False))
+
+
+class Container(BaseModel):
+    """A case or pallet identified by an SSCC; its contents are known by aggregation."""
+
+    sscc = peewee.CharField(max_length=18, unique=True)
+    parent = peewee.ForeignKeyField("self", null=True, backref="children")
+    created_at = UtcDateTimeField()
+
+
+class Package(BaseModel):
+    """One serialized saleable unit: GTIN (via product) + serial is unique."""
+
+    product = peewee.ForeignKeyField(Product)
+    lot = peewee.ForeignKeyField(Lot, backref="packages")
+    serial = peewee.CharField(max_length=20)
+    # Cached from the package's newest move; tests check it against the ledger.
+    status = peewee.CharField(max_length=12)
+    location = peewee.ForeignKeyField(Location)
+    container = peewee.ForeignKeyField(Container, null=True, backref="packages")
+
+    class Meta:
+        indexes = (
+            (("product", "serial"), True),
+            (("lot", "status"), False),
+            (("location", "status"), False),
+            (("container",), False),
+        )
+
+
+class StockMove(BaseModel):
+    """One append-only ledger line: `quantity` of a lot (one package, when serialized)
+    from a (location, status) to a (location, status), with why, who and which document."""
+
+    id = peewee.BigAutoField()
+    at = UtcDateTimeField()
+    product = peewee.ForeignKeyField(Product)
+    lot = peewee.ForeignKeyField(Lot)
+    package = peewee.ForeignKeyField(Package, null=True)
+    quantity = peewee.IntegerField()
+    from_location = peewee.ForeignKeyField(Location)
+    from_status = peewee.CharField(max_length=12, null=True)  # null outside our walls
+    to_location = peewee.ForeignKeyField(Location)
+    to_status = peewee.CharField(max_length=12, null=True)
+    reason = peewee.CharField(max_length=20)
+    document = peewee.CharField(max_length=40, default="")  # e.g. "receipt:12", "count:3"
+    user_id = peewee.IntegerField(null=True)
+    username = peewee.CharField(max_length=60)
+    note = peewee.CharField(max_length=200, default="")
+
+    class Meta:
+        indexes = (
+            (("package",), False),
+            (("lot",), False),
+            (("document",), False),
+        )
+
+
+class StockBalance(BaseModel):
+    """Cached on-hand per lot, internal location and status (the sum of the moves)."""
+
+    product = peewee.ForeignKeyField(Product)
+    lot = peewee.ForeignKeyField(Lot)
+    location = peewee.ForeignKeyField(Location)
+    status = peewee.CharField(max_length=12)
+    quantity = peewee.IntegerField(default=0)
+
+    class Meta:
+        indexes = (
+            (("lot", "location", "status"), True),
+            (("product", "status"), False),
+            (("location",), False),
+        )
