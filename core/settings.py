@@ -14,6 +14,8 @@ import platformdirs
 @dataclass
 class WorkstationSettings:
     database_url: str = ""
+    # What this workstation's scanner sends instead of ASCII 29 (GS), e.g. "<GS>" or "^".
+    gs_replacement: str = ""
 
 
 def settings_path() -> Path:
