@@ -6,9 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
     QCheckBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
-    QPushButton, QRadioButton, QSpinBox, QStackedWidget, QVBoxLayout, QWidget,
+    QPushButton, QRadioButton, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from core import connection, secrets, settings
@@ -115,10 +116,10 @@ class ConnectionDialog(QDialog):
         form.setContentsMargins(0, 0, 0, 0)
         self.host_edit = form.add_field("host", "&Host:", QLineEdit())
         self.host_edit.setPlaceholderText("server name or address")
-        self.port_spin = QSpinBox()
-        self.port_spin.setRange(1, 65535)
-        self.port_spin.setValue(POSTGRES_DEFAULT_PORT)
-        form.add_field("port", "P&ort:", self.port_spin)
+        self.port_edit = QLineEdit(str(POSTGRES_DEFAULT_PORT))
+        self.port_edit.setValidator(QIntValidator(1, 65535, self.port_edit))
+        self.port_edit.setMaximumWidth(120)
+        form.add_field("port", "P&ort:", self.port_edit)
         self.name_edit = form.add_field("name", "&Database:", QLineEdit())
         self.user_edit = form.add_field("user", "&User:", QLineEdit())
         self.password_edit = form.add_field("password", "Pass&word:", QLineEdit())
@@ -137,7 +138,7 @@ class ConnectionDialog(QDialog):
         if target is not None and target.backend == "postgresql":
             self.postgres_choice.setChecked(True)
             self.host_edit.setText(target.host)
-            self.port_spin.setValue(target.port)
+            self.port_edit.setText(str(target.port))
             self.name_edit.setText(target.name)
             self.user_edit.setText(target.user)
             self.password_edit.setText(secrets.get_database_password(target) or "")
@@ -190,7 +191,8 @@ class ConnectionDialog(QDialog):
                 self.postgres_form.show_error("name", "Enter the database name.")
                 raise _Incomplete
             user = self.user_edit.text().strip()
-            url = DatabaseTarget("postgresql", host=host, port=self.port_spin.value(),
+            port = int(self.port_edit.text() or POSTGRES_DEFAULT_PORT)
+            url = DatabaseTarget("postgresql", host=host, port=port,
                                  name=name, user=user).url
         parse_url(url)
         return url

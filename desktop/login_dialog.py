@@ -32,7 +32,7 @@ class LoginDialog(QDialog):
     def __init__(self, target: DatabaseTarget, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Sign in – RxDesk")
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(500)
         self.actor: Actor | None = None
         self.user: UserRow | None = None
         self.demo_accounts: tuple[DemoLogin, ...] = ()
@@ -87,7 +87,9 @@ class LoginDialog(QDialog):
         self.demo_table = QTableWidget(0, 3)
         self.demo_table.setHorizontalHeaderLabels(["User name", "Password", "Role"])
         self.demo_table.verticalHeader().hide()
-        self.demo_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.demo_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.demo_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.demo_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.demo_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -118,7 +120,8 @@ class LoginDialog(QDialog):
         for row, login in enumerate(logins):
             for column, text in enumerate((login.username, login.password, login.role.label)):
                 self.demo_table.setItem(row, column, QTableWidgetItem(text))
-        height = (self.demo_table.horizontalHeader().height() + 4
+        height = (self.demo_table.horizontalHeader().sizeHint().height()
+                  + 2 * self.demo_table.frameWidth() + 2
                   + sum(self.demo_table.rowHeight(r) for r in range(len(logins))))
         self.demo_table.setFixedHeight(height)
         self.demo_box.setVisible(bool(logins))

@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
             self.screens.append(screen)
             self.stack.addWidget(screen)
             item = QListWidgetItem(theme.icon(screen.icon_name), screen.title)
+            item.setSizeHint(QSize(0, 38))
             item.setToolTip(f"{screen.summary} (Ctrl+{number})")
             self.sidebar.addItem(item)
             action = QAction(self)

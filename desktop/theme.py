@@ -38,7 +38,9 @@ def icon(name: str) -> QIcon:
 
 
 def stylesheet() -> str:
-    return _resource("style", "rxdesk.qss").read_text(encoding="utf-8")
+    """The .qss with @ICONS@ pointing at the icon folder (style sheets need paths)."""
+    icons = Path(str(_resource("icons"))).as_posix()
+    return _resource("style", "rxdesk.qss").read_text(encoding="utf-8").replace("@ICONS@", icons)
 
 
 def register_fonts() -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QSpinBox,
+    QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea,
     QVBoxLayout, QWidget,
 )
 
@@ -42,6 +42,9 @@ GROUPS = (
 )
 
 
+LABEL_WIDTH = 170  # one label column across the groups
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -74,10 +77,12 @@ class CompanyScreen(Screen):
         for group_title, fields in GROUPS:
             box = QGroupBox(group_title)
             form = FieldForm(box)
+            form.label_width = LABEL_WIDTH
             for name, label, hint in fields:
                 if name == "gs1_prefix_length":
-                    widget = QSpinBox()
-                    widget.setRange(6, 12)
+                    widget = QComboBox()
+                    widget.addItems([str(n) for n in range(6, 13)])
+                    widget.setMaximumWidth(120)
                     widget.setEnabled(self.editable)
                 else:
                     widget = QLineEdit()
@@ -122,8 +127,8 @@ class CompanyScreen(Screen):
             return
         for name, widget in self.form_fields.items():
             value = getattr(profile, name)
-            if isinstance(widget, QSpinBox):
-                widget.setValue(int(value or 7))
+            if isinstance(widget, QComboBox):
+                widget.setCurrentText(str(value or 7))
             else:
                 widget.setText(_text(value))
                 widget.setCursorPosition(0)
@@ -140,7 +145,9 @@ class CompanyScreen(Screen):
 
     def value(self, name: str) -> object:
         widget = self.form_fields[name]
-        return widget.value() if isinstance(widget, QSpinBox) else widget.text().strip()
+        if isinstance(widget, QComboBox):
+            return int(widget.currentText())
+        return widget.text().strip()
 
     def changes(self) -> dict[str, object]:
         """Only the fields the user changed (the audit entry then lists just those)."""
@@ -150,7 +157,7 @@ class CompanyScreen(Screen):
         for name, widget in self.form_fields.items():
             new = self.value(name)
             old = getattr(self.profile, name)
-            if new != (old if isinstance(widget, QSpinBox) else _text(old)):
+            if new != (old if isinstance(widget, QComboBox) else _text(old)):
                 out[name] = new
         return out
 

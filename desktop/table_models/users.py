@@ -14,7 +14,8 @@ class UsersTableModel(RowTableModel[UserRow]):
         Column("Status", lambda u: u.status),
         Column("Last sign-in", lambda u: local_time(u.last_login_at),
                lambda u: sort_time(u.last_login_at)),
-        Column("Password", lambda u: "Must change" if u.must_change_password else ""),
+        Column("Next sign-in", lambda u: "Must change password" if u.must_change_password
+               else ""),
     )
 
     def row_of(self, username: str) -> int:

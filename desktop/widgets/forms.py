@@ -16,6 +16,7 @@ class FieldForm(QFormLayout):
         self.setHorizontalSpacing(12)
         self.setVerticalSpacing(8)
         self.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.label_width = 0  # >0 lines up the label columns of several forms
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
 
@@ -41,6 +42,8 @@ class FieldForm(QFormLayout):
         column.addWidget(error)
         caption = QLabel(label)
         caption.setBuddy(target)
+        if self.label_width:
+            caption.setMinimumWidth(self.label_width)
         self.addRow(caption, box)
         self.fields[name] = target
         self.errors[name] = error

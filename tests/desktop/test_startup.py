@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core import connection
-from core.db import close_database, database
+from core.db import close_database, database, parse_url
+from core.migrations import LATEST
 from desktop.connection_dialog import ConnectionDialog
 from desktop.startup import CONNECTION_SETTINGS, OPEN_DEMO, QUIT, Shell
 from tests.desktop.conftest import find_button
@@ -24,11 +25,24 @@ def test_a_newer_database_is_refused_naming_both_versions(qtbot, seeded_url):
     assert shell.stage == "question"
     text = shell.prompt.text()
     assert "schema version 99" in text
-    assert "supports up to version 1" in text
+    assert f"supports up to version {LATEST}." in text
     assert shell.login is None
     find_button(shell.prompt, CONNECTION_SETTINGS).click()
     assert isinstance(shell.dialog, ConnectionDialog)
     assert shell.dialog.isVisible()
+
+
+def test_an_older_database_asks_before_upgrading(qtbot, seeded_url):
+    connection.connect(seeded_url)
+    database.execute_sql(f"UPDATE schema_version SET version = {LATEST - 1} WHERE id = 1")
+    close_database()
+    shell = start(qtbot, seeded_url)
+    target = parse_url(seeded_url)
+    kept = ("(a copy of the file is kept)" if target.backend == "sqlite"
+            else "(make sure the server has a recent backup)")
+    assert shell.prompt.text() == (f"Upgrade database {target.display_name} from version "
+                                   f"{LATEST - 1} to {LATEST}? {kept}")
+    assert find_button(shell.prompt, "&Upgrade") is shell.prompt.defaultButton()
 
 
 def test_an_empty_database_offers_the_demo(qtbot, wait_tasks, blank_url, monkeypatch,
