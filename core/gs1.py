@@ -37,7 +37,7 @@ _SET_82 = frozenset(
 # Characters of set 82 that must be %-escaped in an EPC URI (Tag Data Standard, table A-1).
 _URI_ESCAPED = {c: f"%{ord(c):02X}" for c in '"%&/<>?'}
 
-_TYPED = "Check for a mistyped digit."
+_TYPED = "check for a mistyped digit."
 SCANNED = "the label may be damaged or mis-scanned."
 
 
