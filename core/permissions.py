@@ -39,6 +39,7 @@ class Permission(StrEnum):
     SHIP = "pick, pack and ship"
     REMOVE_PACKED = "remove a scanned package from a shipment"
     TRANSFER_STOCK = "move stock between bins"
+    MANAGE_LOCATIONS = "set up warehouse bins"
     ADJUST_STOCK = "adjust stock"
     QUARANTINE = "quarantine or release stock"
     POST_INVOICES = "post invoices and credit memos"
@@ -53,7 +54,7 @@ _OFFICE = {
     Permission.SELL, Permission.POST_INVOICES, Permission.RECORD_PAYMENTS,
 }
 _WAREHOUSE = {
-    Permission.RECEIVE, Permission.SHIP, Permission.TRANSFER_STOCK, Permission.QUARANTINE,
+    Permission.MANAGE_LOCATIONS, Permission.RECEIVE, Permission.SHIP, Permission.TRANSFER_STOCK, Permission.QUARANTINE,
 }
 
 MATRIX: dict[Role, frozenset[Permission]] = {

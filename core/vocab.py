@@ -103,6 +103,8 @@ class PackageStatus(_Choice):
     SHIPPED = "shipped"
     RETURNED = "returned"
     DESTROYED = "destroyed"
+    # Written off by a count: not destroyed, whereabouts unknown (a diversion red flag).
+    MISSING = "missing"
 
 
 class MoveReason(_Choice):
@@ -121,6 +123,7 @@ class MoveReason(_Choice):
     ALLOCATION = "allocation"
     SHIPMENT = "shipment"
     RETURN = "return"
+    OPENING_BALANCE = "opening_balance"
 
 
 ADJUSTMENT_REASONS = (MoveReason.DAMAGED, MoveReason.EXPIRED, MoveReason.COUNT_CORRECTION,

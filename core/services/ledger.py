@@ -1,0 +1,120 @@
+"""The stock ledger engine: append moves and keep the cached state in step.
+
+Every stock change in RxDesk, whatever the screen, ends here: one batch of StockMove
+rows, the StockBalance deltas for internal locations, and the cached location and
+status of each serialized package. No internal balance may go below zero. Callers
+(services) have already checked permissions and hold the write transaction.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from peewee import EXCLUDED
+
+from core.errors import RxDeskError
+from core.models import Location, Lot, Package, StockBalance, StockMove
+from core.models.base import utc_now
+from core.permissions import Actor
+from core.vocab import INTERNAL_LOCATIONS, LocationKind, MoveReason, PackageStatus
+
+BATCH = 500
+
+
+class InsufficientStock(RxDeskError):
+    title = "Not enough stock"
+
+    def __init__(self, lot_number: str, location: str, status: str, short_by: int):
+        super().__init__(
+            f"Lot {lot_number} has {short_by} fewer {status} units at {location} than this "
+            "would move. Count the bin, or pick another lot or location."
+        )
+        self.short_by = short_by
+
+
+@dataclass(frozen=True)
+class MoveLine:
+    """`quantity` of a lot from (location, status) to (location, status); a
+    serialized package moves alone with quantity 1. Status is None outside our walls."""
+
+    product_id: int
+    lot_id: int
+    quantity: int
+    from_location_id: int
+    from_status: PackageStatus | None
+    to_location_id: int
+    to_status: PackageStatus | None
+    package_id: int | None = None
+    # What the package's cached status becomes; defaults to to_status (shipped,
+    # destroyed and missing packages sit outside our walls with no stock status).
+    package_status: PackageStatus | None = None
+
+
+def location_kinds() -> dict[int, LocationKind]:
+    return {loc_id: LocationKind(kind) for loc_id, kind in
+            Location.select(Location.id, Location.kind).tuples()}
+
+
+def post(actor: Actor, lines: Sequence[MoveLine], reason: MoveReason, document: str = "",
+         note: str = "") -> int:
+    """Append `lines` as moves; returns how many. Raises InsufficientStock (and the
+    caller's transaction rolls back) if an internal balance would go negative."""
+    if not lines:
+        return 0
+    kinds = location_kinds()
+    at = utc_now()
+    deltas: dict[tuple[int, int, int, str], int] = defaultdict(int)
+    rows = []
+    package_updates: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for line in lines:
+        if line.quantity <= 0 or (line.package_id is not None and line.quantity != 1):
+            raise ValueError(f"bad move quantity {line.quantity}")
+        for loc, status, sign in ((line.from_location_id, line.from_status, -1),
+                                  (line.to_location_id, line.to_status, +1)):
+            if kinds[loc] in INTERNAL_LOCATIONS:
+                if status is None:
+                    raise ValueError("stock inside the warehouse needs a status")
+                deltas[(line.product_id, line.lot_id, loc, status.value)] += sign * line.quantity
+        rows.append({
+            "at": at, "product": line.product_id, "lot": line.lot_id, "package": line.package_id,
+            "quantity": line.quantity, "from_location": line.from_location_id,
+            "from_status": line.from_status and line.from_status.value,
+            "to_location": line.to_location_id,
+            "to_status": line.to_status and line.to_status.value, "reason": reason.value,
+            "document": document, "user_id": actor.user_id, "username": actor.username,
+            "note": note[:200],
+        })
+        if line.package_id is not None:
+            status = line.package_status or line.to_status
+            package_updates[(line.to_location_id, status.value)].append(line.package_id)
+    for start in range(0, len(rows), BATCH):
+        StockMove.insert_many(rows[start:start + BATCH]).execute()
+    _apply_deltas(deltas)
+    for (location_id, status), ids in package_updates.items():
+        for start in range(0, len(ids), BATCH):
+            (Package.update(location=location_id, status=status)
+             .where(Package.id.in_(ids[start:start + BATCH])).execute())
+    return len(rows)
+
+
+def _apply_deltas(deltas: dict[tuple[int, int, int, str], int]) -> None:
+    for (product_id, lot_id, location_id, status), delta in deltas.items():
+        if delta == 0:
+            continue
+        (StockBalance
+         .insert(product=product_id, lot=lot_id, location=location_id, status=status,
+                 quantity=delta)
+         .on_conflict(conflict_target=[StockBalance.lot, StockBalance.location,
+                                       StockBalance.status],
+                      update={StockBalance.quantity: StockBalance.quantity + EXCLUDED.quantity})
+         .execute())
+        if delta < 0:
+            left = (StockBalance.select(StockBalance.quantity)
+                    .where((StockBalance.lot == lot_id) & (StockBalance.location == location_id)
+                           & (StockBalance.status == status)).scalar())
+            if left < 0:
+                lot = Lot.get_by_id(lot_id)
+                raise InsufficientStock(lot.lot_number, Location.get_by_id(location_id).code,
+                                        status, -left)
