@@ -43,18 +43,21 @@ SCANNED = "the label may be damaged or mis-scanned."
 
 def _digits(text: str, what: str, field: str, lengths: tuple[int, ...]) -> str:
     value = (text or "").strip().replace(" ", "")
-    wanted = " or ".join(str(n) for n in lengths)
+    *most, last = [str(n) for n in lengths]
+    wanted = f"{', '.join(most)} or {last}" if most else last
+    a = "an" if what == "SSCC" else "a"
     if not value:
-        raise IdentifierError(field, f"A {what} is required ({wanted} digits).", "empty")
+        raise IdentifierError(field, f"{a.capitalize()} {what} is required ({wanted} digits).",
+                              "empty")
     if not value.isdigit():
         bad = next(c for c in value if not c.isdigit())
         raise IdentifierError(
-            field, f"{what} '{value}' contains '{bad}'; a {what} has only digits.",
+            field, f"{what} '{value}' contains '{bad}'; {a} {what} has only digits.",
             "invalid_character",
         )
     if len(value) not in lengths:
         raise IdentifierError(
-            field, f"{what} '{value}' has {len(value)} digits; a {what} has {wanted}.",
+            field, f"{what} '{value}' has {len(value)} digits; {a} {what} has {wanted}.",
             "wrong_length",
         )
     return value
