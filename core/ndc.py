@@ -231,13 +231,13 @@ def parse_ndc(text: str, *, layout: str | None = None,
         try:
             return ndc_from_gtin(digits, labeler_length, layout=layout)
         except NdcError as error:
-            if error.cause == "ambiguous":
+            if error.cause == "ambiguous" and labeler_length is None:
                 raise NdcError(
                     f"'{digits}' is a GTIN for NDC digits {digits.zfill(14)[3:13]}, but the digits "
                     "alone do not say where the labeler, product and package segments split "
                     "(4-4-2, 5-3-2 or 5-4-1). Enter the NDC with hyphens as printed on the "
                     "package, or give the layout.", "ambiguous") from None
-            raise
+            raise NdcError(error.message, error.cause) from None
         except IdentifierError as error:
             raise NdcError(error.message, error.cause) from None
     if len(digits) == 10:
