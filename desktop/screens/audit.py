@@ -10,8 +10,7 @@ from PySide6.QtWidgets import (
 from core.permissions import Permission
 from core.queries.audit import AuditRow, ChainCheck, recent_entries, verify_chain
 from desktop.screens.base import Screen
-from desktop.table_models.audit import AuditTableModel
-from desktop.table_models.base import SORT_ROLE
+from desktop.table_models import SORT_ROLE, AuditTableModel
 from desktop.tasks import run_task, show_error
 
 PAGE = 200

@@ -11,8 +11,7 @@ from core.permissions import Permission
 from core.queries.users import UserRow, list_users
 from core.services.users import set_active
 from desktop.screens.base import Screen
-from desktop.table_models.base import ROW_ROLE, SORT_ROLE
-from desktop.table_models.users import UsersTableModel
+from desktop.table_models import ROW_ROLE, SORT_ROLE, UsersTableModel
 from desktop.tasks import run_task
 from desktop.user_dialogs import AddUserDialog, ChangeRoleDialog, ResetPasswordDialog
 

@@ -121,3 +121,19 @@ def test_must_change_password_comes_before_the_main_window(qtbot, wait_tasks, se
     assert shell.stage == "main"
     newbie = next(u for u in list_users() if u.username == "newbie")
     assert not newbie.must_change_password
+
+
+def test_change_from_the_login_dialog_switches_database(qtbot, wait_tasks, seeded_url,
+                                                        tmp_path):
+    from desktop.connection_dialog import ConnectionDialog
+
+    shell = start_login(qtbot, wait_tasks, seeded_url)
+    shell.login.change_button.click()
+    dialog = shell.dialog
+    assert isinstance(dialog, ConnectionDialog) and dialog.isVisible()
+    dialog.sqlite_choice.setChecked(True)
+    dialog.path_edit.setText(str(tmp_path / "other.db"))  # new file: an empty database
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: shell.stage == "question", timeout=20_000)
+    assert shell.login is None  # the old sign-in dialog closed
+    assert "holds no RxDesk data yet" in shell.prompt.text()
