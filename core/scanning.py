@@ -2,7 +2,8 @@
 
 Accepted: GS1 DataMatrix / GS1-128 / GS1 QR element strings with or without a symbology
 identifier (`]d2`, `]C1`, `]Q3`), the group separator as ASCII 29 or as the workstation's
-replacement string, the human-readable form `(01)...(21)...`, plain UPC-A / EAN-13 /
+replacement string (every occurrence is replaced, so pick one that GS1 data cannot hold,
+such as "<GS>", "^" or "|"), the human-readable form `(01)...(21)...`, plain UPC-A / EAN-13 /
 GTIN-14 barcodes, and SSCC-18 with AI (00). A trailing Enter is ignored.
 
 Element strings are cut into AIs by `biip` (its AI table, patterns and dates: day 00
@@ -180,7 +181,8 @@ def _too_long(ai: GS1ApplicationIdentifier, value: str, limit: int, hint: bool) 
 
 def _unknown_ai(rest: str) -> ScanError:
     digits = re.match(r"\d*", rest).group(0)  # type: ignore[union-attr]
-    if rest == digits and len(rest) < 4 and any(a.startswith(rest) for a in _GS1_APPLICATION_IDENTIFIERS):
+    cut_off = any(code.startswith(rest) for code in _GS1_APPLICATION_IDENTIFIERS)
+    if rest == digits and len(rest) < 4 and cut_off:
         return ScanError(f"The scan ends with '{rest}', the start of a field that was cut off. "
                          "Scan again.", "truncated")
     return ScanError(f"The scan has '{rest[:12]}' where a GS1 application identifier (such as "
@@ -204,7 +206,8 @@ def _date_problem(ai: GS1ApplicationIdentifier, value: str) -> ScanError:
 def _element_failure(ai: GS1ApplicationIdentifier, data: str, exc: ParseError) -> ScanError:
     """Turn biip's refusal of one element into a cause and a message."""
     name = _name(ai)
-    if "date/time from" in str(exc) or (ai.ai in _DATE_AIS and len(data) >= 6 and data[:6].isdigit()):
+    full_date = ai.ai in _DATE_AIS and len(data) >= 6 and data[:6].isdigit()
+    if "date/time from" in str(exc) or full_date:
         return _date_problem(ai, data)
     fixed = _fixed_length(ai)
     if fixed is not None:
