@@ -169,8 +169,32 @@ def up(db: peewee.Database) -> None:
                 (("location",), False),
             )
 
+    class CountSheet(Base):
+        location = peewee.ForeignKeyField(Location, null=True)
+        product = peewee.ForeignKeyField(Product, null=True)
+        status = peewee.CharField(max_length=10, default="open")
+        created_at = UtcDateTimeField()
+        created_by = peewee.CharField(max_length=60)
+        closed_at = UtcDateTimeField(null=True)
+        closed_by = peewee.CharField(max_length=60, default="")
+        note = peewee.CharField(max_length=200, default="")
+
+    class CountEntry(Base):
+        sheet = peewee.ForeignKeyField(CountSheet, backref="entries", on_delete="CASCADE")
+        location = peewee.ForeignKeyField(Location)
+        lot = peewee.ForeignKeyField(Lot, null=True)
+        package = peewee.ForeignKeyField(Package, null=True)
+        quantity = peewee.IntegerField(default=1)
+        unknown_gtin = peewee.CharField(max_length=14, default="")
+        unknown_serial = peewee.CharField(max_length=20, default="")
+        counted_at = UtcDateTimeField()
+        counted_by = peewee.CharField(max_length=60)
+
+        class Meta:
+            indexes = ((("sheet", "package"), False),)
+
     db.create_tables([Product, Partner, PartnerAddress, PartnerEvidence, Location, Lot,
-                      Container, Package, StockMove, StockBalance])
+                      Container, Package, StockMove, StockBalance, CountSheet, CountEntry])
     Location.insert_many(
         [{"code": code, "name": name, "kind": kind} for code, name, kind in SYSTEM_LOCATIONS]
     ).execute()

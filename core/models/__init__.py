@@ -5,11 +5,12 @@ from core.models.company import Company
 from core.models.partners import Partner, PartnerAddress, PartnerEvidence
 from core.models.products import Product
 from core.models.schema import SchemaVersion
-from core.models.stock import Container, Location, Lot, Package, StockBalance, StockMove
+from core.models.stock import (Container, CountEntry, CountSheet, Location, Lot, Package,
+                               StockBalance, StockMove)
 from core.models.users import User
 
 __all__ = [
-    "AuditEntry", "AuditHead", "Company", "Container", "Location", "Lot", "Package",
+    "AuditEntry", "AuditHead", "Company", "Container", "CountEntry", "CountSheet", "Location", "Lot", "Package",
     "Partner", "PartnerAddress", "PartnerEvidence", "Product", "SchemaVersion",
     "StockBalance", "StockMove", "User",
 ]

@@ -98,3 +98,34 @@ class StockBalance(BaseModel):
             (("product", "status"), False),
             (("location",), False),
         )
+
+
+class CountSheet(BaseModel):
+    """A cycle count of one bin or one product; approved variances become moves."""
+
+    location = peewee.ForeignKeyField(Location, null=True)
+    product = peewee.ForeignKeyField(Product, null=True)
+    status = peewee.CharField(max_length=10, default="open")  # open | approved | cancelled
+    created_at = UtcDateTimeField()
+    created_by = peewee.CharField(max_length=60)
+    closed_at = UtcDateTimeField(null=True)
+    closed_by = peewee.CharField(max_length=60, default="")
+    note = peewee.CharField(max_length=200, default="")
+
+
+class CountEntry(BaseModel):
+    """What the counter saw: a scanned package, or a counted quantity of a lot."""
+
+    sheet = peewee.ForeignKeyField(CountSheet, backref="entries", on_delete="CASCADE")
+    location = peewee.ForeignKeyField(Location)
+    lot = peewee.ForeignKeyField(Lot, null=True)
+    package = peewee.ForeignKeyField(Package, null=True)
+    quantity = peewee.IntegerField(default=1)
+    # A serial we have never had: reported as an exception, never created silently.
+    unknown_gtin = peewee.CharField(max_length=14, default="")
+    unknown_serial = peewee.CharField(max_length=20, default="")
+    counted_at = UtcDateTimeField()
+    counted_by = peewee.CharField(max_length=60)
+
+    class Meta:
+        indexes = ((("sheet", "package"), False),)

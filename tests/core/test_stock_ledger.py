@@ -15,33 +15,8 @@ from core.models import StockMove
 from core.permissions import Role
 from core.queries.stock_check import ledger_discrepancies
 from core.services import ledger, stock
-from core.services.locations import add_bin
-from core.services.products import add_product
 from core.vocab import MoveReason
-
-GTIN = "00312345678906"  # NDC 12345-678-90
-BULK_GTIN = "00312345111113"
-
-
-@pytest.fixture
-def warehouse(db, actors):
-    admin = actors[Role.ADMIN]
-    add_product(admin, "12345-678-90", "Atorvastatin 20 mg tablets, 90 count",
-                strength="20 mg", dosage_form="tablet", list_price="41.50",
-                standard_cost="12.25")
-    add_product(admin, "12345-111-11", "Sterile water 10 mL vial", serialized=False)
-    for code, seq in (("A-01", 10), ("A-02", 20), ("B-01", 30)):
-        add_bin(admin, code, zone="A", aisle=code[:1], pick_sequence=seq)
-    return actors
-
-
-def _on_hand(location_code: str, status: str = "saleable") -> int:
-    from core.models import Location, StockBalance
-
-    loc = Location.get(Location.code == location_code)
-    return sum(b.quantity for b in StockBalance.select().where(
-        (StockBalance.location == loc) & (StockBalance.status == status)))
-
+from tests.core.conftest import BULK_GTIN, GTIN, on_hand as _on_hand
 
 def test_opening_stock_then_transfer_moves_packages_and_balances(warehouse):
     wh = warehouse[Role.WAREHOUSE]
