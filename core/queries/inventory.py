@@ -1,0 +1,205 @@
+"""On-hand stock, read from the cached balances (which tests prove equal the moves).
+
+Three levels for the inventory screen, each filtered and paged in the database so a
+table never loads every row: products -> lots at locations -> packages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import peewee
+from peewee import JOIN, fn
+
+from core.models import Container, Location, Lot, Package, Product, StockBalance
+from core.ndc import Ndc
+from core.queries.paging import PAGE, contains, digits
+from core.vocab import PackageStatus
+
+# Statuses that are not available to sell although the stock is in the building.
+HELD = (PackageStatus.QUARANTINED.value, PackageStatus.SUSPECT.value,
+        PackageStatus.RECALLED.value, PackageStatus.RETURNED.value)
+
+
+@dataclass(frozen=True)
+class InventoryFilter:
+    text: str = ""  # name, NDC or GTIN digits, lot number or serial
+    statuses: tuple[str, ...] = ()
+    location_id: int | None = None
+    expiring_within_days: int | None = None
+    expired_only: bool = False
+    today: date = field(default_factory=date.today)
+
+
+@dataclass(frozen=True)
+class ProductStock:
+    product_id: int
+    ndc: str
+    gtin: str
+    name: str
+    saleable: int
+    allocated: int
+    held: int
+    total: int
+    lots: int
+    nearest_expiry: date | None
+
+
+@dataclass(frozen=True)
+class LotStock:
+    lot_id: int
+    lot_number: str
+    expiry: date
+    location_id: int
+    location: str
+    status: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class PackageStock:
+    package_id: int
+    serial: str
+    status: str
+    location: str
+    case_sscc: str
+
+
+def _serial_lots(text: str):
+    """Lots holding a package with this exact serial (a scan or a typed serial)."""
+    return Package.select(Package.lot).where(Package.serial == text)
+
+
+def _balances(flt: InventoryFilter):
+    query = (StockBalance.select()
+             .join(Lot, on=(StockBalance.lot == Lot.id))
+             .join(Product, on=(StockBalance.product == Product.id))
+             .where(StockBalance.quantity > 0))
+    if flt.statuses:
+        query = query.where(StockBalance.status.in_(list(flt.statuses)))
+    if flt.location_id:
+        query = query.where(StockBalance.location == flt.location_id)
+    if flt.expired_only:
+        query = query.where(Lot.expiry < flt.today)
+    elif flt.expiring_within_days is not None:
+        query = query.where(Lot.expiry <= flt.today + timedelta(days=flt.expiring_within_days))
+    text = flt.text.strip()
+    if text:
+        condition = contains(Product.name, text) | (Lot.lot_number == text)
+        number = digits(text)
+        if len(number) >= 3 and len(number) == len(text.replace("-", "")):
+            condition |= Product.gtin.contains(number)
+        condition |= StockBalance.lot.in_(_serial_lots(text))
+        query = query.where(condition)
+    return query
+
+
+def _sum_status(statuses) -> peewee.Node:
+    return fn.SUM(peewee.Case(None, [(StockBalance.status.in_(list(statuses)),
+                                      StockBalance.quantity)], 0))
+
+
+PRODUCT_SORTS = {"name": Product.name, "ndc": Product.gtin}
+
+
+def count_product_stock(flt: InventoryFilter) -> int:
+    inner = _balances(flt).select(StockBalance.product).distinct()
+    return inner.count()
+
+
+def product_stock(flt: InventoryFilter, sort: str = "name", descending: bool = False,
+                  offset: int = 0, limit: int = PAGE) -> list[ProductStock]:
+    """One row per product with stock matching the filter."""
+    saleable = _sum_status([PackageStatus.SALEABLE.value]).alias("saleable")
+    allocated = _sum_status([PackageStatus.ALLOCATED.value]).alias("allocated")
+    held = _sum_status(HELD).alias("held")
+    total = fn.SUM(StockBalance.quantity).alias("total")
+    sorts = {**PRODUCT_SORTS, "total": total, "saleable": saleable,
+             "expiry": fn.MIN(Lot.expiry)}
+    key = sorts.get(sort, Product.name)
+    query = (_balances(flt)
+             .select(Product.id, Product.ndc_labeler, Product.ndc_product, Product.ndc_package,
+                     Product.ndc_layout, Product.gtin, Product.name, saleable, allocated, held,
+                     total, fn.COUNT(fn.DISTINCT(StockBalance.lot)), fn.MIN(Lot.expiry))
+             .group_by(Product.id, Product.ndc_labeler, Product.ndc_product,
+                       Product.ndc_package, Product.ndc_layout, Product.gtin, Product.name)
+             .order_by(key.desc() if descending else key.asc(), Product.id)
+             .offset(offset).limit(limit))
+    return [ProductStock(pid, Ndc(lab, prod, pack, layout).ndc10, gtin, name, int(s or 0),
+                         int(a or 0), int(h or 0), int(t or 0), lots, _as_date(expiry))
+            for pid, lab, prod, pack, layout, gtin, name, s, a, h, t, lots, expiry
+            in query.tuples()]
+
+
+def _as_date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def lot_stock(product_id: int, flt: InventoryFilter = InventoryFilter()) -> list[LotStock]:
+    """Each lot of a product by location and status (FEFO order)."""
+    query = (_balances(flt)
+             .select(Lot.id, Lot.lot_number, Lot.expiry, Location.id, Location.code,
+                     StockBalance.status, StockBalance.quantity)
+             .switch(StockBalance).join(Location, on=(StockBalance.location == Location.id))
+             .where(StockBalance.product == product_id)
+             .order_by(Lot.expiry, Lot.lot_number, Location.kind != "bin", Location.pick_sequence,
+                       Location.code))
+    return [LotStock(*row[:2], _as_date(row[2]), *row[3:]) for row in query.tuples()]
+
+
+def count_packages(lot_id: int, location_id: int | None = None) -> int:
+    return _packages(lot_id, location_id).count()
+
+
+def package_stock(lot_id: int, location_id: int | None = None, offset: int = 0,
+                  limit: int = PAGE) -> list[PackageStock]:
+    """The packages of a lot still in the building, by serial."""
+    query = (_packages(lot_id, location_id)
+             .select(Package.id, Package.serial, Package.status, Location.code, Container.sscc)
+             .order_by(Package.serial).offset(offset).limit(limit))
+    return [PackageStock(pid, serial, status, code, sscc or "")
+            for pid, serial, status, code, sscc in query.tuples()]
+
+
+def _packages(lot_id: int, location_id: int | None):
+    internal = ("bin", "receiving", "quarantine", "pack")
+    query = (Package.select().join(Location, on=(Package.location == Location.id))
+             .switch(Package).join(Container, JOIN.LEFT_OUTER,
+                                   on=(Package.container == Container.id))
+             .where((Package.lot == lot_id) & Location.kind.in_(internal)))
+    if location_id:
+        query = query.where(Package.location == location_id)
+    return query
+
+
+@dataclass(frozen=True)
+class OnHandRow:
+    ndc: str
+    gtin: str
+    product: str
+    lot: str
+    expiry: date
+    location: str
+    status: str
+    quantity: int
+
+
+def on_hand_rows() -> list[OnHandRow]:
+    """Every non-zero balance: product, lot, location, status (for export and the CLI)."""
+    query = (StockBalance.select(Product.ndc_labeler, Product.ndc_product, Product.ndc_package,
+                                 Product.ndc_layout, Product.gtin, Product.name, Lot.lot_number,
+                                 Lot.expiry, Location.code, StockBalance.status,
+                                 StockBalance.quantity)
+             .join(Product, on=(StockBalance.product == Product.id))
+             .switch(StockBalance).join(Lot, on=(StockBalance.lot == Lot.id))
+             .switch(StockBalance).join(Location, on=(StockBalance.location == Location.id))
+             .where(StockBalance.quantity > 0)
+             .order_by(Product.name, Lot.expiry, Lot.lot_number, Location.code,
+                       StockBalance.status))
+    return [OnHandRow(Ndc(lab, prod, pack, layout).ndc10, gtin, name, lot, _as_date(expiry),
+                      code, status, qty)
+            for lab, prod, pack, layout, gtin, name, lot, expiry, code, status, qty
+            in query.tuples().iterator()]

@@ -1,0 +1,129 @@
+"""Trading partners as the screens read them, with their authorization status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from core.errors import NotFound
+from core.models import Partner, PartnerAddress, PartnerEvidence
+from core.queries.atp import AtpStatus, atp_status
+from core.queries.paging import PAGE, contains
+from core.vocab import AddressKind, EvidenceKind, PartnerType
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    id: int
+    name: str
+    gln: str
+    is_customer: bool
+    is_supplier: bool
+    partner_type: PartnerType
+    phone: str
+    city: str
+    state: str
+    active: bool
+
+    @property
+    def roles(self) -> str:
+        return "+".join(r for r, on in (("customer", self.is_customer),
+                                        ("supplier", self.is_supplier)) if on)
+
+
+@dataclass(frozen=True)
+class AddressRow:
+    id: int
+    kind: AddressKind
+    name: str
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+    gln: str
+    is_default: bool
+
+    def one_line(self) -> str:
+        return f"{self.street}, {self.city}, {self.state} {self.postal_code}"
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    id: int
+    kind: EvidenceKind
+    state: str
+    number: str
+    license_type: str
+    schedules: str
+    expiry: date | None
+    verified_on: date | None
+    verified_by: str
+
+
+@dataclass(frozen=True)
+class PartnerDetail:
+    partner: PartnerRow
+    email: str
+    gs1_prefix_length: int
+    addresses: list[AddressRow]
+    evidence: list[EvidenceRow]
+    atp: AtpStatus
+
+
+def _filtered(text: str, role: str):
+    query = Partner.select()
+    if role == "customer":
+        query = query.where(Partner.is_customer)
+    elif role == "supplier":
+        query = query.where(Partner.is_supplier)
+    text = (text or "").strip()
+    if text:
+        query = query.where(contains(Partner.name, text) | (Partner.gln == text))
+    return query
+
+
+def count_partners(text: str = "", role: str = "") -> int:
+    return _filtered(text, role).count()
+
+
+def search_partners(text: str = "", role: str = "", offset: int = 0,
+                    limit: int = PAGE) -> list[PartnerRow]:
+    """A page of partners by name or GLN; `role` is '', 'customer' or 'supplier'."""
+    partners = list(_filtered(text, role).order_by(Partner.name, Partner.id)
+                    .offset(offset).limit(limit))
+    bill_to = {a.partner_id: a for a in PartnerAddress.select().where(
+        PartnerAddress.partner.in_([p.id for p in partners]) & PartnerAddress.is_default
+    ).order_by(PartnerAddress.kind.desc())} if partners else {}  # bill-to wins
+    return [_row(p, bill_to.get(p.id)) for p in partners]
+
+
+def _row(p: Partner, address: PartnerAddress | None) -> PartnerRow:
+    return PartnerRow(p.id, p.name, p.gln or "", p.is_customer, p.is_supplier,
+                      PartnerType(p.partner_type), p.phone, address.city if address else "",
+                      address.state if address else "", p.active)
+
+
+def partner_detail(partner_id: int, on: date | None = None) -> PartnerDetail:
+    p = Partner.get_or_none(Partner.id == partner_id)
+    if p is None:
+        raise NotFound("trading partner", partner_id)
+    addresses = [AddressRow(a.id, AddressKind(a.kind), a.name, a.street, a.city, a.state,
+                            a.postal_code, a.country, a.gln or "", a.is_default)
+                 for a in PartnerAddress.select().where(PartnerAddress.partner == p)
+                 .order_by(PartnerAddress.kind, PartnerAddress.id)]
+    evidence = [EvidenceRow(e.id, EvidenceKind(e.kind), e.state, e.number, e.license_type,
+                            e.schedules, e.expiry, e.verified_on, e.verified_by)
+                for e in PartnerEvidence.select().where(PartnerEvidence.partner == p)
+                .order_by(PartnerEvidence.kind, PartnerEvidence.expiry.desc())]
+    default = next((a for a in addresses if a.is_default), None)
+    row = PartnerRow(p.id, p.name, p.gln or "", p.is_customer, p.is_supplier,
+                     PartnerType(p.partner_type), p.phone, default.city if default else "",
+                     default.state if default else "", p.active)
+    return PartnerDetail(row, p.email, p.gs1_prefix_length, addresses, evidence,
+                         atp_status(p.id, on))
+
+
+def partner_by_gln(gln: str) -> PartnerRow | None:
+    p = Partner.get_or_none(Partner.gln == gln)
+    return partner_detail(p.id).partner if p else None
