@@ -15,7 +15,7 @@ from pathlib import Path
 import platformdirs
 
 from core import migrations, settings
-from core.db import DatabaseTarget, open_database, parse_url, write_transaction
+from core.db import DatabaseTarget, connect_backend, open_database, parse_url, write_transaction
 from core.errors import DatabaseNotInitialised, DatabaseTooNew, MigrationNeeded
 from core.permissions import Actor, Role
 from core.services import audit
@@ -72,21 +72,29 @@ class Opened:
 def connect(url: str, password: str | None = None) -> Opened:
     target = open_database(url, password)
     found = migrations.schema_version()
+    return Opened(target, _state(found), found, migrations.LATEST)
+
+
+def _state(found: int) -> SchemaState:
     if found == 0:
-        state = SchemaState.EMPTY
-    elif found > migrations.LATEST:
-        state = SchemaState.TOO_NEW
-    elif found < migrations.LATEST:
-        state = SchemaState.NEEDS_UPGRADE
-    else:
-        state = SchemaState.READY
-    return Opened(target, state, found, migrations.LATEST)
+        return SchemaState.EMPTY
+    if found > migrations.LATEST:
+        return SchemaState.TOO_NEW
+    if found < migrations.LATEST:
+        return SchemaState.NEEDS_UPGRADE
+    return SchemaState.READY
 
 
 def test_connection(url: str, password: str | None = None) -> str:
-    """Connect and describe what was found, e.g. for the dialog's "Test connection"."""
+    """Connect aside (the shared connection is left alone) and describe what was found,
+    for the dialog's "Test connection" and `rxdesk-admin login-db`."""
     target = parse_url(url)
-    opened = connect(url, password)
+    backend = connect_backend(target, password)
+    try:
+        found = migrations.schema_version(backend)
+    finally:
+        backend.close()
+    opened = Opened(target, _state(found), found, migrations.LATEST)
     if opened.state is SchemaState.READY:
         return f"Connected to {target.display_name}: RxDesk schema version {opened.found_version}."
     if opened.state is SchemaState.EMPTY:

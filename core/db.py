@@ -17,7 +17,7 @@ import sqlite3
 import peewee
 
 from core import secrets
-from core.errors import BadDatabaseUrl, DatabaseError
+from core.errors import BadDatabaseUrl, DatabaseError, PasswordRequired
 
 database = peewee.DatabaseProxy()
 
@@ -132,7 +132,10 @@ def connect_backend(target: DatabaseTarget, password: str | None = None) -> peew
     try:
         backend.connect(reuse_if_open=True)
     except peewee.OperationalError as exc:
-        raise DatabaseError(f"Cannot open {target.display_name}: {_first_line(exc)}") from None
+        reason = _first_line(exc)
+        if target.backend == "postgresql" and "password" in reason.lower():
+            raise PasswordRequired(target.display_name, target.user, reason) from None
+        raise DatabaseError(f"Cannot open {target.display_name}: {reason}") from None
     return backend
 
 

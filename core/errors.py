@@ -144,5 +144,15 @@ class AlreadyInitialised(DatabaseError):
         )
 
 
+class PasswordRequired(DatabaseError):
+    """The server wants a (different) password; the caller should ask for it."""
+
+    def __init__(self, name: str, user: str, reason: str):
+        super().__init__(
+            f"{name} needs the password of database user '{user}' ({reason}). Enter it in "
+            "Connection settings, or store it with 'rxdesk-admin login-db'."
+        )
+
+
 class PasswordUnavailable(DatabaseError):
     """No keyring on this machine; the password must be typed each time."""

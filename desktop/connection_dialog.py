@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -24,17 +23,12 @@ POSTGRES_DEFAULT_PORT = 5432
 class ConnectionDialog(QDialog):
     """On accept: `url` (no password), `target`, and `session_password` when the
     password must stay in memory because it was not (or could not be) stored.
-
-    `restore` runs on the worker after "Test connection" (testing re-points the
-    shared connection, so an open session reconnects to its own database).
     """
 
-    def __init__(self, current_url: str = "", parent: QWidget | None = None,
-                 restore: Callable[[], object] | None = None):
+    def __init__(self, current_url: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle("Database connection")
         self.setMinimumWidth(520)
-        self.restore = restore
         self.url = ""
         self.target: DatabaseTarget | None = None
         self.session_password: str | None = None
@@ -218,14 +212,10 @@ class ConnectionDialog(QDialog):
         url = self._read()
         if url is None:
             return
-        password, restore = self._password(), self.restore
+        password = self._password()
 
         def work() -> str:
-            try:
-                return connection.test_connection(url, password)
-            finally:
-                if restore is not None:
-                    restore()
+            return connection.test_connection(url, password)
 
         self.test_button.setEnabled(False)
         self.result_label.setObjectName("muted")

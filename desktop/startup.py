@@ -163,12 +163,8 @@ class Shell(QObject):
     def connection_settings(self, parent: QWidget | None = None,
                             on_cancel: Callable[[], None] | None = None) -> ConnectionDialog:
         """The connection dialog; OK saves the choice and reconnects (signing out)."""
-        restore = None
-        if self.window is not None and self.session is not None:
-            url, password = self.session.url, self.session.password
-            restore = lambda: connection.connect(url, password)  # noqa: E731
         current = self.session.url if self.session else connection.resolve_url(self.cli_url)
-        dialog = ConnectionDialog(current, parent, restore=restore)
+        dialog = ConnectionDialog(current, parent)
         self.dialog = dialog
         dialog.accepted.connect(lambda: self._connection_chosen(dialog))
         # Cancelled from a start-up question: check the same database again, which

@@ -27,11 +27,12 @@ def app_version() -> str:
         return "dev"
 
 
-def schema_version() -> int:
-    """0 for an empty database, else the step recorded in schema_version."""
-    if not database.table_exists("schema_version"):
+def schema_version(db=database) -> int:
+    """0 for an empty database, else the step recorded in schema_version. `db` may be
+    a backend opened aside (the connection test), not only the shared proxy."""
+    if not db.table_exists("schema_version"):
         return 0
-    row = database.execute_sql("SELECT version FROM schema_version WHERE id = 1").fetchone()
+    row = db.execute_sql("SELECT version FROM schema_version WHERE id = 1").fetchone()
     return row[0] if row else 0
 
 

@@ -86,3 +86,12 @@ def test_no_keyring_means_asking_each_time(monkeypatch):
     assert secrets.get_database_password(target) is None
     with pytest.raises(PasswordUnavailable, match="ask for it each time"):
         secrets.store_database_password(target, "pw")
+
+
+def test_testing_a_connection_leaves_the_open_database_alone(seeded_url, tmp_path):
+    from core.queries.company import company_profile
+
+    connection.connect(seeded_url)
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    assert "empty (not initialised yet)" in connection.test_connection(other)
+    assert company_profile().legal_name.endswith("(DEMO)")
