@@ -42,6 +42,7 @@ class Permission(StrEnum):
     MANAGE_LOCATIONS = "set up warehouse bins"
     ADJUST_STOCK = "adjust stock"
     QUARANTINE = "quarantine or release stock"
+    CLEAR_SUSPECT = "release suspect product (that needs a finished investigation)"
     POST_INVOICES = "post invoices and credit memos"
     RECORD_PAYMENTS = "record payments"
     OVERRIDE_HOLD = "override a credit or compliance hold"

@@ -244,7 +244,8 @@ def quarantine_packages(actor: Actor, keys: Sequence[tuple[str, str]], reason: s
 
 def release_packages(actor: Actor, keys: Sequence[tuple[str, str]], to_code: str,
                      reason: str) -> int:
-    """Return cleared packages from quarantine to a bin as saleable, with why."""
+    """Return cleared packages from quarantine to a bin as saleable, with why. Suspect
+    product (possible illegitimate product under DSCSA) needs an owner or admin."""
     if not (reason or "").strip():
         raise InvalidInput("reason", "Record why the stock was cleared.")
     with write_transaction():
@@ -254,6 +255,8 @@ def release_packages(actor: Actor, keys: Sequence[tuple[str, str]], to_code: str
             raise InvalidInput("location", f"{dest.code} is not a bin.")
         packages = _packages(keys)
         _require_here(packages, QUARANTINE_STATUSES, "released")
+        if any(p.status == PackageStatus.SUSPECT.value for p in packages):
+            authorize(actor, Permission.CLEAR_SUSPECT)
         lines = [MoveLine(p.product_id, p.lot_id, 1, p.location_id, PackageStatus(p.status),
                           dest.id, PackageStatus.SALEABLE, p.id) for p in packages]
         ledger.post(actor, lines, MoveReason.RELEASE, note=reason)

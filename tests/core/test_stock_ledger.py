@@ -38,7 +38,10 @@ def test_quarantine_and_release_change_status_and_place(warehouse):
     assert (_on_hand("A-02"), _on_hand("QUARANTINE", "suspect")) == (1, 1)
     with pytest.raises(InvalidInput, match="Record why"):
         stock.release_packages(wh, [(GTIN, "Q1")], "A-02", " ")
-    stock.release_packages(wh, [(GTIN, "Q1")], "A-02", "manufacturer confirmed legitimate")
+    with pytest.raises(PermissionDenied, match="release suspect product"):
+        stock.release_packages(wh, [(GTIN, "Q1")], "A-02", "looks fine")
+    stock.release_packages(warehouse[Role.OWNER], [(GTIN, "Q1")], "A-02",
+                           "manufacturer confirmed legitimate")
     assert (_on_hand("A-02"), _on_hand("QUARANTINE", "suspect")) == (2, 0)
     assert ledger_discrepancies() == []
 
