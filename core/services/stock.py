@@ -11,7 +11,9 @@ from datetime import date
 
 from core.db import write_transaction
 from core.errors import InvalidInput, NotFound, RxDeskError
-from core.models import Location, Lot, Package, Product
+from core.gs1 import validate_sscc
+from core.models import Container, Location, Lot, Package, Product
+from core.models.base import utc_now
 from core.permissions import Actor, Permission
 from core.services import audit, ledger
 from core.services.access import authorize
@@ -52,10 +54,12 @@ def _system(kind: LocationKind) -> Location:
 
 def add_opening_stock(actor: Actor, gtin: str, lot_number: str, expiry: date,
                       location_code: str, serials: Sequence[str] = (), quantity: int = 0,
-                      note: str = "") -> int:
+                      note: str = "", case_sscc: str = "") -> int:
     """Stock that is on the shelf when RxDesk starts (or is found): the lot is created
-    when new, serialized packages are created with their serials. Returns units added."""
+    when new, serialized packages are created with their serials, inside the sealed
+    case `case_sscc` when given. Returns units added."""
     lot_number = (lot_number or "").strip()
+    case_sscc = validate_sscc(case_sscc, "case_sscc") if case_sscc else ""
     if not lot_number or len(lot_number) > 20:
         raise InvalidInput("lot_number", "A lot number of 1 to 20 characters is required.")
     with write_transaction():
@@ -75,8 +79,11 @@ def add_opening_stock(actor: Actor, gtin: str, lot_number: str, expiry: date,
         lot = _lot(product, lot_number, expiry)
         status = _status_for(dest)
         source = _system(LocationKind.ADJUSTMENT)
+        if case_sscc and not product.serialized:
+            raise InvalidInput("case_sscc", "Only serialized packages are aggregated into cases.")
         if product.serialized:
-            package_ids = _create_packages(product, lot, serials, status, dest)
+            case = _case(case_sscc) if case_sscc else None
+            package_ids = _create_packages(product, lot, serials, status, dest, case)
             lines = [MoveLine(product.id, lot.id, 1, source.id, None, dest.id, status, pid)
                      for pid in package_ids]
         else:
@@ -113,9 +120,19 @@ def _check_serials(product: Product, serials: Sequence[str]) -> None:
                            "already in RxDesk; a serial can exist only once.")
 
 
-def _create_packages(product, lot, serials, status, dest) -> list[int]:
+def _case(sscc: str) -> Container:
+    case = Container.get_or_none(Container.sscc == sscc)
+    if case is None:
+        return Container.create(sscc=sscc, created_at=utc_now())
+    if Package.select().where(Package.container == case).exists():
+        raise InvalidInput("case_sscc", f"Case {sscc} already holds packages; a sealed case is "
+                           "recorded once.")
+    return case
+
+
+def _create_packages(product, lot, serials, status, dest, case) -> list[int]:
     rows = [{"product": product.id, "lot": lot.id, "serial": s, "status": status.value,
-             "location": dest.id} for s in serials]
+             "location": dest.id, "container": case.id if case else None} for s in serials]
     for start in range(0, len(rows), ledger.BATCH):
         Package.insert_many(rows[start:start + ledger.BATCH]).execute()
     return [pid for (pid,) in Package.select(Package.id).where(

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from core.errors import InvalidInput
 from core.permissions import Role
 from core.queries import inventory, locations, lookup, partners, products
 from core.queries.inventory import InventoryFilter
@@ -12,6 +13,7 @@ from core.services import stock
 from tests.core.conftest import BULK_GTIN, GTIN
 
 TODAY = date(2026, 11, 28)
+CASE = "106141411234567897"
 
 
 @pytest.fixture
@@ -19,7 +21,7 @@ def stocked(warehouse):
     admin = warehouse[Role.ADMIN]
     stock.add_opening_stock(admin, GTIN, "OLD1", date(2026, 12, 31), "A-01", serials=["O1", "O2"])
     stock.add_opening_stock(admin, GTIN, "NEW1", date(2028, 6, 30), "A-02",
-                            serials=["N1", "N2", "N3"])
+                            serials=["N1", "N2", "N3"], case_sscc=CASE)
     stock.add_opening_stock(admin, GTIN, "EXP1", date(2026, 10, 31), "B-01", serials=["E1"])
     stock.add_opening_stock(admin, BULK_GTIN, "W1", date(2029, 1, 31), "A-01", quantity=25)
     stock.quarantine_packages(admin, [(GTIN, "N3")], "dented carton")
@@ -59,8 +61,10 @@ def test_drill_down_to_lots_and_packages(stocked):
         ("EXP1", "B-01", "saleable", 1), ("OLD1", "A-01", "saleable", 2),
         ("NEW1", "A-02", "saleable", 2), ("NEW1", "QUARANTINE", "quarantined", 1)]
     new1 = lots[2].lot_id
-    assert [(p.serial, p.status, p.location) for p in inventory.package_stock(new1)] == [
-        ("N1", "saleable", "A-02"), ("N2", "saleable", "A-02"), ("N3", "quarantined", "QUARANTINE")]
+    assert [(p.serial, p.status, p.location, p.case_sscc)
+            for p in inventory.package_stock(new1)] == [
+        ("N1", "saleable", "A-02", CASE), ("N2", "saleable", "A-02", CASE),
+        ("N3", "quarantined", "QUARANTINE", CASE)]
     assert inventory.count_packages(new1) == 3
 
 
@@ -84,3 +88,15 @@ def test_lists_for_screens(stocked):
     codes = [loc.code for loc in locations.list_locations()]
     assert codes[:3] == ["A-01", "A-02", "B-01"] and "QUARANTINE" in codes
     assert partners.count_partners() == 0
+
+
+def test_a_case_is_recorded_once_and_scans_to_its_container(stocked):
+    admin = stocked[Role.ADMIN]
+    with pytest.raises(InvalidInput, match="already holds packages"):
+        stock.add_opening_stock(admin, GTIN, "NEW1", date(2028, 6, 30), "A-02",
+                                serials=["N9"], case_sscc=CASE)
+    with pytest.raises(InvalidInput, match="check digit"):
+        stock.add_opening_stock(admin, GTIN, "NEW1", date(2028, 6, 30), "A-02",
+                                serials=["N9"], case_sscc="106141411234567890")
+    match = lookup.lookup_scan(parse_scan(f"00{CASE}"))
+    assert match.container_id is not None
