@@ -63,11 +63,29 @@ def _describe(e: PartnerEvidence) -> str:
 
 def atp_status(partner_id: int, on: date | None = None,
                schedules: Iterable[Schedule] = ()) -> AtpStatus:
-    on = on or date.today()
     partner = Partner.get_or_none(Partner.id == partner_id)
     if partner is None:
         raise NotFound("trading partner", partner_id)
     evidence = list(PartnerEvidence.select().where(PartnerEvidence.partner == partner))
+    return _evaluate(partner, evidence, on or date.today(), schedules)
+
+
+def atp_statuses(partner_ids: Iterable[int], on: date | None = None) -> dict[int, AtpStatus]:
+    """The status of many partners in two queries (a page of the partner list);
+    unknown ids are left out."""
+    ids = list(partner_ids)
+    if not ids:
+        return {}
+    on = on or date.today()
+    evidence: dict[int, list[PartnerEvidence]] = {i: [] for i in ids}
+    for e in PartnerEvidence.select().where(PartnerEvidence.partner.in_(ids)):
+        evidence[e.partner_id].append(e)
+    return {p.id: _evaluate(p, evidence[p.id], on, ())
+            for p in Partner.select().where(Partner.id.in_(ids))}
+
+
+def _evaluate(partner: Partner, evidence: list[PartnerEvidence], on: date,
+              schedules: Iterable[Schedule]) -> AtpStatus:
     reasons: list[str] = []
     warnings: list[str] = []
     if not partner.active:

@@ -6,7 +6,9 @@ import pytest
 
 from core.errors import InvalidInput, PermissionDenied
 from core.permissions import Role
-from core.queries.atp import PartnerNotAuthorized, atp_status, require_authorized
+from core.queries.atp import (
+    PartnerNotAuthorized, atp_status, atp_statuses, require_authorized,
+)
 from core.services.partners import Address, add_evidence, add_partner
 from core.vocab import AddressKind, Schedule
 
@@ -90,3 +92,20 @@ def test_bad_partner_input_is_refused_with_reasons(db, actors):
         add_evidence(office, pid, "dea", "BM1234564", expiry="2027-01-01")
     with pytest.raises(InvalidInput, match="expiry date"):
         add_evidence(office, pid, "state_license", "NJ-2", state="NJ")
+
+
+def test_a_page_of_partners_gets_the_same_status_in_one_batch(db, actors):
+    office = actors[Role.OFFICE]
+    good = _pharmacy(office)
+    add_evidence(office, good, "state_license", "NJ-2", state="NJ", expiry="2027-09-30")
+    expiring = add_partner(office, "Corner Drug", "customer", "dispenser", addresses=[SHIP_TO])
+    add_evidence(office, expiring, "state_license", "NJ-3", state="NJ",
+                 expiry=TODAY + timedelta(days=5))
+    blocked = add_partner(office, "Closed Pharmacy", "customer", "dispenser",
+                          addresses=[SHIP_TO])
+    statuses = atp_statuses([good, expiring, blocked, 999_999], on=TODAY)
+    assert sorted(statuses) == sorted([good, expiring, blocked])
+    for pid in (good, expiring, blocked):
+        assert statuses[pid] == atp_status(pid, on=TODAY)
+    assert [statuses[p].label for p in (good, expiring, blocked)] == [
+        "Authorized", "Authorized (expiring soon)", "Blocked"]
