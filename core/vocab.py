@@ -128,3 +128,21 @@ class MoveReason(_Choice):
 
 ADJUSTMENT_REASONS = (MoveReason.DAMAGED, MoveReason.EXPIRED, MoveReason.COUNT_CORRECTION,
                       MoveReason.DESTROYED, MoveReason.FOUND)
+
+
+class PoStatus(_Choice):
+    DRAFT = "draft"
+    CONFIRMED = "confirmed"
+    PARTIALLY_RECEIVED = "partially_received"
+    RECEIVED = "received"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+# The purchase-order state machine: the only transitions a service may make.
+PO_TRANSITIONS = frozenset({
+    (PoStatus.DRAFT, PoStatus.CONFIRMED), (PoStatus.DRAFT, PoStatus.CANCELLED),
+    (PoStatus.CONFIRMED, PoStatus.CANCELLED), (PoStatus.CONFIRMED, PoStatus.PARTIALLY_RECEIVED),
+    (PoStatus.CONFIRMED, PoStatus.RECEIVED), (PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED),
+    (PoStatus.PARTIALLY_RECEIVED, PoStatus.CLOSED), (PoStatus.RECEIVED, PoStatus.CLOSED),
+})

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from core.db import DatabaseTarget, copy_sqlite, database
 from core.errors import DatabaseNotInitialised, DatabaseTooNew, MigrationNeeded
-from core.migrations import m0001_initial, m0002_products_partners_stock
+from core.migrations import m0001_initial, m0002_products_partners_stock, m0003_purchasing
 
-STEPS = [m0001_initial, m0002_products_partners_stock]
+STEPS = [m0001_initial, m0002_products_partners_stock, m0003_purchasing]
 LATEST = len(STEPS)
 
 

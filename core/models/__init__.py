@@ -4,6 +4,7 @@ from core.models.audit import AuditEntry, AuditHead
 from core.models.company import Company
 from core.models.partners import Partner, PartnerAddress, PartnerEvidence
 from core.models.products import Product
+from core.models.purchasing import PurchaseOrder, PurchaseOrderLine
 from core.models.schema import SchemaVersion
 from core.models.stock import (Container, CountEntry, CountSheet, Location, Lot, Package,
                                StockBalance, StockMove)
@@ -11,6 +12,7 @@ from core.models.users import User
 
 __all__ = [
     "AuditEntry", "AuditHead", "Company", "Container", "CountEntry", "CountSheet", "Location", "Lot", "Package",
-    "Partner", "PartnerAddress", "PartnerEvidence", "Product", "SchemaVersion",
+    "Partner", "PartnerAddress", "PartnerEvidence", "Product", "PurchaseOrder",
+    "PurchaseOrderLine", "SchemaVersion",
     "StockBalance", "StockMove", "User",
 ]
