@@ -5,12 +5,16 @@ from core.models.company import Company
 from core.models.partners import Partner, PartnerAddress, PartnerEvidence
 from core.models.products import Product
 from core.models.purchasing import PurchaseOrder, PurchaseOrderLine
+from core.models.receiving import (DscsaLine, DscsaPackage, DscsaTransaction, ExpectedPackage,
+                                   ExpectedReceipt, Receipt, ReceiptLine, StoredFile)
 from core.models.schema import SchemaVersion
 from core.models.stock import (Container, CountEntry, CountSheet, Location, Lot, Package,
                                StockBalance, StockMove)
 from core.models.users import User
 
 __all__ = [
+    "DscsaLine", "DscsaPackage", "DscsaTransaction", "ExpectedPackage", "ExpectedReceipt",
+    "Receipt", "ReceiptLine", "StoredFile",
     "AuditEntry", "AuditHead", "Company", "Container", "CountEntry", "CountSheet", "Location", "Lot", "Package",
     "Partner", "PartnerAddress", "PartnerEvidence", "Product", "PurchaseOrder",
     "PurchaseOrderLine", "SchemaVersion",

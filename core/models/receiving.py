@@ -1,0 +1,116 @@
+"""Inbound DSCSA records: the supplier's file kept byte for byte, the advance ship
+notice it describes, our receipts, and the transaction information we hold."""
+
+import peewee
+
+from core.models.base import BaseModel, MoneyField, UtcDateTimeField
+from core.models.partners import Partner
+from core.models.products import Product
+from core.models.purchasing import PurchaseOrder
+from core.models.stock import Lot, Package
+
+
+class StoredFile(BaseModel):
+    """A document exchanged with a trading partner (a 6-year DSCSA record): immutable."""
+
+    kind = peewee.CharField(max_length=20)  # epcis_in | epcis_out
+    filename = peewee.CharField(max_length=255)
+    sha256 = peewee.CharField(max_length=64)
+    size = peewee.BigIntegerField()
+    content = peewee.BlobField()
+    stored_at = UtcDateTimeField()
+    stored_by = peewee.CharField(max_length=60)
+
+    class Meta:
+        indexes = ((("kind", "sha256"), True),)
+
+
+class ExpectedReceipt(BaseModel):
+    """An advance ship notice: what a supplier's EPCIS file says is on its way."""
+
+    file = peewee.ForeignKeyField(StoredFile, unique=True)
+    supplier = peewee.ForeignKeyField(Partner)
+    purchase_order = peewee.ForeignKeyField(PurchaseOrder, null=True)
+    po_reference = peewee.CharField(max_length=80, default="")
+    despatch_reference = peewee.CharField(max_length=80, default="")
+    document_id = peewee.CharField(max_length=120, default="")
+    shipped_at = UtcDateTimeField(null=True)
+    status = peewee.CharField(max_length=20, default="expected")
+    warnings = peewee.TextField(default="")
+    statement_affirmed = peewee.BooleanField(default=False)
+    legal_notice = peewee.TextField(default="")
+    created_at = UtcDateTimeField()
+
+
+class ExpectedPackage(BaseModel):
+    asn = peewee.ForeignKeyField(ExpectedReceipt, backref="packages", on_delete="CASCADE")
+    product = peewee.ForeignKeyField(Product)
+    serial = peewee.CharField(max_length=20)
+    lot_number = peewee.CharField(max_length=20)
+    expiry = peewee.DateField()
+    case_sscc = peewee.CharField(max_length=18, default="")
+
+    class Meta:
+        indexes = ((("asn", "product", "serial"), True), (("case_sscc",), False))
+
+
+class Receipt(BaseModel):
+    number = peewee.CharField(max_length=20, unique=True)
+    asn = peewee.ForeignKeyField(ExpectedReceipt, null=True)
+    purchase_order = peewee.ForeignKeyField(PurchaseOrder, null=True)
+    supplier = peewee.ForeignKeyField(Partner)
+    received_at = UtcDateTimeField()
+    received_by = peewee.CharField(max_length=60)
+    note = peewee.TextField(default="")
+
+
+class ReceiptLine(BaseModel):
+    """Units of a lot received and their cost: the FIFO cost layer of that lot."""
+
+    receipt = peewee.ForeignKeyField(Receipt, backref="lines")
+    product = peewee.ForeignKeyField(Product)
+    lot = peewee.ForeignKeyField(Lot)
+    quantity = peewee.IntegerField()
+    unit_cost = MoneyField()
+    cost_source = peewee.CharField(max_length=10)  # po | standard
+
+
+class DscsaTransaction(BaseModel):
+    """Transaction Information + Statement for one change of ownership (in or out),
+    with both parties as they were at the time."""
+
+    direction = peewee.CharField(max_length=3)  # in | out
+    partner = peewee.ForeignKeyField(Partner)
+    receipt = peewee.ForeignKeyField(Receipt, null=True)
+    file = peewee.ForeignKeyField(StoredFile, null=True)
+    transaction_date = peewee.DateField()
+    shipment_date = peewee.DateField(null=True)
+    seller_name = peewee.CharField(max_length=200)
+    seller_address = peewee.CharField(max_length=300)
+    buyer_name = peewee.CharField(max_length=200)
+    buyer_address = peewee.CharField(max_length=300)
+    statement_affirmed = peewee.BooleanField()
+    legal_notice = peewee.TextField(default="")
+    created_at = UtcDateTimeField()
+
+
+class DscsaLine(BaseModel):
+    """TI per product and lot (elements A-F of the statute), frozen as sent/received."""
+
+    transaction = peewee.ForeignKeyField(DscsaTransaction, backref="lines")
+    product = peewee.ForeignKeyField(Product)
+    lot = peewee.ForeignKeyField(Lot)
+    quantity = peewee.IntegerField()
+    product_name = peewee.CharField(max_length=200)
+    strength = peewee.CharField(max_length=100)
+    dosage_form = peewee.CharField(max_length=60)
+    ndc = peewee.CharField(max_length=13)
+    container_size = peewee.CharField(max_length=120)
+
+
+class DscsaPackage(BaseModel):
+    line = peewee.ForeignKeyField(DscsaLine, backref="packages")
+    package = peewee.ForeignKeyField(Package)
+
+    class Meta:
+        indexes = ((("package",), False),)
