@@ -198,6 +198,9 @@ def build_parser() -> ArgumentParser:
 
     p = command(commands, "demo", cmd_demo, "create or open the demo database and show "
                 "its sign-in accounts")
+    p.add_argument("--scale", choices=("small", "tiny"), default="small",
+                   help="size of the demo business built the first time (default: small, "
+                   "about 200 products and 50,000 packages)")
     _json_option(p)
     return parser
 
@@ -532,7 +535,7 @@ def cmd_login_db(args, out: TextIO) -> int:
 
 def cmd_demo(args, out: TextIO) -> int:
     url = args.db or os.environ.get(connection.ENV_URL) or connection.demo_url()
-    opened = connection.open_demo(url)
+    opened = connection.open_demo(url, scale=args.scale, progress=_demo_progress())
     accounts = demo_logins()
     if not accounts:
         raise InvalidInput("db", f"{opened.target.display_name} holds a real company, not "
@@ -546,3 +549,27 @@ def cmd_demo(args, out: TextIO) -> int:
     for a in accounts:
         out.write(f"  {a.username:<10} password {a.password:<18} ({a.role.label})\n")
     return EXIT_OK
+
+
+def _demo_progress():
+    """Building the demo: one line on stderr per step, updated in place on a terminal."""
+    err = sys.stderr
+    live = err.isatty()
+    state = {"step": None, "shown": -1}
+
+    def report(step: str, done: int, total: int) -> None:
+        percent = done * 100 // max(total, 1)
+        if step != state["step"]:
+            if live and state["step"] is not None:
+                err.write("\n")
+            state.update(step=step, shown=-1)
+        if live and percent != state["shown"]:
+            err.write(f"\rbuilding demo: {step} {done:,}/{total:,} ({percent}%)")
+        elif not live and done == total:
+            err.write(f"building demo: {step} {total:,} done\n")
+        state["shown"] = percent
+        if live and done == total and step == "stock":
+            err.write("\n")
+        err.flush()
+
+    return report

@@ -16,7 +16,9 @@ import platformdirs
 
 from core import migrations, settings
 from core.db import DatabaseTarget, connect_backend, open_database, parse_url, write_transaction
+from core.demo_data import Progress, build_demo_business, demo_admin
 from core.errors import DatabaseNotInitialised, DatabaseTooNew, MigrationNeeded
+from core.models import Company
 from core.permissions import Actor, Role
 from core.services import audit
 from core.services.setup import build_demo
@@ -116,15 +118,23 @@ def upgrade(opened: Opened) -> migrations.MigrationResult:
     return result
 
 
-def open_demo(url: str | None = None) -> Opened:
-    """Open the demo database, creating it (schema, company, one user per role) the
-    first time; the sign-in screen then shows the demo accounts."""
+def open_demo(url: str | None = None, scale: str = "small",
+              progress: Progress | None = None) -> Opened:
+    """Open the demo database, creating it the first time: the company with one user per
+    role (the sign-in screen shows the accounts) and a business to try things on
+    (core.demo_data), built in one transaction so an interrupted build leaves no half-made
+    demo. `progress(step, done, total)` reports the build."""
     opened = connect(url or demo_url())
-    if opened.state is SchemaState.NEEDS_UPGRADE:
+    build = opened.state is SchemaState.EMPTY
+    if opened.state in (SchemaState.EMPTY, SchemaState.NEEDS_UPGRADE):
         upgrade(opened)
-    elif opened.state is SchemaState.EMPTY:
-        upgrade(opened)
-        build_demo(opened.target.display_name)
+    # Our own demo file left half-made (the schema committed, the build interrupted).
+    own_file = url in (None, demo_url())
+    if opened.state is not SchemaState.TOO_NEW and (build or own_file) \
+            and not Company.select().exists():
+        with write_transaction():
+            build_demo(opened.target.display_name)
+            build_demo_business(demo_admin(), size=scale, progress=progress)
     opened = connect(url or demo_url())
     opened.require_ready()
     return opened
