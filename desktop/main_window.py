@@ -15,12 +15,15 @@ from desktop.screens.audit import AuditScreen
 from desktop.screens.base import Screen
 from desktop.screens.company import CompanyScreen
 from desktop.screens.home import HomeScreen
+from desktop.screens.partners import PartnersScreen
+from desktop.screens.products import ProductsScreen
 from desktop.screens.users import UsersScreen
 from desktop.session import Session
 from desktop.tasks import runner, show_message
 from desktop.version import app_version
 
-SCREENS: tuple[type[Screen], ...] = (HomeScreen, CompanyScreen, UsersScreen, AuditScreen)
+SCREENS: tuple[type[Screen], ...] = (
+    HomeScreen, ProductsScreen, PartnersScreen, CompanyScreen, UsersScreen, AuditScreen)
 LICENSE = "AGPL-3.0-or-later"
 
 

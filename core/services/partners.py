@@ -57,6 +57,12 @@ def _clean_address(a: Address) -> dict[str, object]:
             "is_default": a.is_default}
 
 
+def check_address(address: Address) -> None:
+    """Raise what add_partner would raise for this address; a form checks each of its
+    addresses first so the message lands under the right one."""
+    _clean_address(address)
+
+
 def add_partner(actor: Actor, name: str, roles: str, partner_type: str | PartnerType,
                 gln: str = "", addresses: list[Address] = (), phone: str = "",
                 email: str = "", gs1_prefix_length: int = 7) -> int:

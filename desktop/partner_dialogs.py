@@ -1,0 +1,265 @@
+"""Dialogs of the Partners screen: a new trading partner with its bill-to and ship-to
+addresses, and a license / registration / FDA check for the selected partner. Refused
+input stays in the form with the reason under the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QLabel,
+    QLineEdit, QVBoxLayout, QWidget,
+)
+
+from core.errors import AlreadyExists, InvalidInput
+from core.permissions import Actor
+from core.queries.partners import PartnerRow
+from core.services.partners import Address, add_evidence, add_partner, check_address
+from core.vocab import AddressKind, EvidenceKind, PartnerType
+from desktop.tasks import run_task, show_error
+from desktop.widgets.forms import FieldForm
+
+ROLES = (("Customer", "customer"), ("Supplier", "supplier"),
+         ("Customer and supplier", "customer+supplier"))
+ADDRESS_FIELDS = (("street", "Street:"), ("city", "City:"), ("state", "State:"),
+                  ("postal_code", "ZIP code:"))
+ALL_DEA_SCHEDULES = "2,2N,3,3N,4,5"
+
+
+class _FormDialog(QDialog):
+    """OK runs `work()` off the GUI thread; accepted with `result` (what it returned)."""
+
+    ok_text = "OK"
+
+    def __init__(self, title: str, intro: str, parent: QWidget | None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.result = None
+        self.forms: list[FieldForm] = []
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(20, 20, 20, 16)
+        self.column.setSpacing(12)
+        if intro:
+            label = QLabel(intro)
+            label.setWordWrap(True)
+            self.column.addWidget(label)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(self.ok_text)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+
+    def form(self) -> FieldForm:
+        form = FieldForm()
+        form.label_width = 110
+        self.forms.append(form)
+        return form
+
+    def group(self, title: str) -> tuple[FieldForm, QGroupBox]:
+        box = QGroupBox(title)
+        form = self.form()
+        box.setLayout(form)
+        return form, box
+
+    def field_error(self, name: str) -> str:
+        for form in self.forms:
+            if name in form.errors:
+                return form.error_text(name)
+        return ""
+
+    def clear_errors(self) -> None:
+        for form in self.forms:
+            form.clear_errors()
+
+    def show_field_error(self, name: str, message: str) -> bool:
+        return any(form.show_error(name, message) for form in self.forms)
+
+    def work(self) -> Callable[[], object]:
+        raise NotImplementedError
+
+    def submit(self) -> None:
+        self.clear_errors()
+        job = self.work()
+        self.ok_button.setEnabled(False)
+        run_task(self, job, self._done, self._failed)
+
+    def _done(self, result: object) -> None:
+        self.ok_button.setEnabled(True)
+        self.result = result
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if isinstance(exc, InvalidInput) and self.show_field_error(exc.field, str(exc)):
+            return
+        show_error(self, exc)
+
+
+class _AddressBox:
+    """Street, city, state and ZIP of one address; field names are prefixed with the
+    kind ('ship_to.city') so an error shows under this box's field."""
+
+    def __init__(self, dialog: _FormDialog, kind: AddressKind):
+        self.kind = kind
+        self.form, self.box = dialog.group(f"{kind.label} address")
+        self.edits: dict[str, QLineEdit] = {}
+        for name, label in ADDRESS_FIELDS:
+            edit = QLineEdit()
+            self.edits[name] = self.form.add_field(f"{kind.value}.{name}", label, edit)
+        self.edits["state"].setPlaceholderText("e.g. NJ")
+        self.edits["state"].setMaxLength(2)
+        self.edits["postal_code"].setPlaceholderText("e.g. 08608 or 08608-1234")
+
+    def blank(self) -> bool:
+        return not any(edit.text().strip() for edit in self.edits.values())
+
+    def address(self) -> Address:
+        values = {name: edit.text() for name, edit in self.edits.items()}
+        return Address(self.kind, is_default=True, **values)
+
+    def copy_from(self, other: _AddressBox) -> None:
+        for name, edit in self.edits.items():
+            edit.setText(other.edits[name].text())
+
+    def set_enabled(self, enabled: bool) -> None:
+        for edit in self.edits.values():
+            edit.setEnabled(enabled)
+
+
+class NewPartnerDialog(_FormDialog):
+    """Accepted with `result` = the new partner's id."""
+
+    ok_text = "&Add partner"
+
+    def __init__(self, actor: Actor, parent: QWidget | None = None):
+        super().__init__("New trading partner", "", parent)
+        self.actor = actor
+        self.setMinimumWidth(760)
+        main, main_box = self.group("Partner")
+        self.name_edit = main.add_field("name", "&Legal name:", QLineEdit())
+        self.roles_combo = QComboBox()
+        for label, value in ROLES:
+            self.roles_combo.addItem(label, value)
+        main.add_field("roles", "&Roles:", self.roles_combo)
+        self.type_combo = QComboBox()
+        for ptype in PartnerType:
+            self.type_combo.addItem(ptype.label, ptype)
+        self.type_combo.setCurrentIndex(list(PartnerType).index(PartnerType.DISPENSER))
+        main.add_field("partner_type", "&Type:", self.type_combo,
+                       "Decides which licenses make the partner authorized.")
+        self.gln_edit = main.add_field("gln", "&GLN:", QLineEdit(),
+                                       "13-digit Global Location Number (optional).")
+        self.phone_edit = main.add_field("phone", "&Phone:", QLineEdit())
+        self.email_edit = main.add_field("email", "&Email:", QLineEdit())
+
+        self.bill_to = _AddressBox(self, AddressKind.BILL_TO)
+        self.ship_to = _AddressBox(self, AddressKind.SHIP_TO)
+        self.same_check = QCheckBox("&Same as bill-to")
+        self.same_check.toggled.connect(self._same_toggled)
+        self.ship_to.form.insertRow(0, "", self.same_check)
+        for edit in self.bill_to.edits.values():
+            edit.textChanged.connect(self._follow_bill_to)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.addWidget(main_box, 0, 0, 2, 1)
+        grid.addWidget(self.bill_to.box, 0, 1)
+        grid.addWidget(self.ship_to.box, 1, 1)
+        self.column.addLayout(grid)
+        self.column.addWidget(self.buttons)
+        self.name_edit.setFocus()
+
+    def _same_toggled(self, same: bool) -> None:
+        self.ship_to.set_enabled(not same)
+        if same:
+            self.ship_to.copy_from(self.bill_to)
+
+    def _follow_bill_to(self) -> None:
+        if self.same_check.isChecked():
+            self.ship_to.copy_from(self.bill_to)
+
+    def work(self):
+        actor, name = self.actor, self.name_edit.text()
+        roles, ptype = self.roles_combo.currentData(), self.type_combo.currentData()
+        gln, phone, email = self.gln_edit.text(), self.phone_edit.text(), self.email_edit.text()
+        boxes = [(box.kind.value, box.address()) for box in (self.bill_to, self.ship_to)
+                 if not box.blank()]
+
+        def create() -> int:
+            for prefix, address in boxes:
+                try:
+                    check_address(address)
+                except InvalidInput as exc:
+                    raise InvalidInput(f"{prefix}.{exc.field}", str(exc)) from None
+            return add_partner(actor, name, roles, ptype, gln=gln,
+                               addresses=[a for _, a in boxes], phone=phone, email=email)
+        return create
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, InvalidInput) and exc.field == "addresses":
+            self.ok_button.setEnabled(True)
+            self.show_field_error("ship_to.street", str(exc))
+            return
+        if isinstance(exc, AlreadyExists) and "GLN" in exc.what:
+            self.ok_button.setEnabled(True)
+            self.show_field_error("gln", str(exc))
+            return
+        super()._failed(exc)
+
+
+class AddEvidenceDialog(_FormDialog):
+    """Accepted with `result` = the new evidence id. The signed-in user is recorded
+    as the person who verified it."""
+
+    ok_text = "&Add"
+
+    def __init__(self, actor: Actor, partner: PartnerRow, parent: QWidget | None = None):
+        super().__init__(
+            "Add license / evidence",
+            f"Record a license, registration or FDA database check for <b>{partner.name}</b>. "
+            f"You ({actor.username}) are recorded as the person who verified it.", parent)
+        self.actor, self.partner = actor, partner
+        self.setMinimumWidth(520)
+        form = self.form()
+        self.kind_combo = QComboBox()
+        for kind in EvidenceKind:
+            self.kind_combo.addItem(kind.label, kind)
+        form.add_field("kind", "&Kind:", self.kind_combo)
+        self.state_edit = form.add_field("state", "&State:", QLineEdit(),
+                                         "Issuing state, e.g. NJ (state licenses).")
+        self.state_edit.setMaxLength(2)
+        self.number_edit = form.add_field("number", "&Number:", QLineEdit())
+        self.type_edit = form.add_field("license_type", "License &type:", QLineEdit())
+        self.type_edit.setPlaceholderText("e.g. Pharmacy, Wholesale distributor")
+        self.schedules_edit = form.add_field(
+            "schedules", "DEA sc&hedules:", QLineEdit(ALL_DEA_SCHEDULES),
+            "Schedules the registration covers, e.g. 2,2N,3,3N,4,5.")
+        self.expiry_edit = form.add_field("expiry", "E&xpires:", QLineEdit())
+        self.expiry_edit.setPlaceholderText("YYYY-MM-DD")
+        self.verified_edit = form.add_field("verified_on", "&Verified on:",
+                                            QLineEdit(date.today().isoformat()),
+                                            "The day you checked it with the issuer.")
+        self.verified_edit.setPlaceholderText("YYYY-MM-DD")
+        self.column.addLayout(form)
+        self.column.addWidget(self.buttons)
+        self.kind_combo.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+        self.kind_combo.setFocus()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind_combo.currentData()
+        self.schedules_edit.setEnabled(kind is EvidenceKind.DEA)
+        self.number_edit.setPlaceholderText(
+            {EvidenceKind.DEA: "Two letters and seven digits",
+             EvidenceKind.FDA_ANNUAL_REPORT: "Not needed for the FDA database check"}
+            .get(kind, ""))
+
+    def work(self):
+        actor, partner_id, kind = self.actor, self.partner.id, self.kind_combo.currentData()
+        values = dict(number=self.number_edit.text(), state=self.state_edit.text(),
+                      expiry=self.expiry_edit.text(), verified_on=self.verified_edit.text(),
+                      license_type=self.type_edit.text(),
+                      schedules=self.schedules_edit.text() if kind is EvidenceKind.DEA else "")
+        return lambda: add_evidence(actor, partner_id, kind, **values)
