@@ -20,16 +20,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from core import connection, migrations, secrets
+from core import connection, importing, migrations, secrets, settings
 from core.db import close_database, parse_url
 from core.errors import (
-    AccountDisabled, AlreadyInitialised, DatabaseError, DatabaseNotInitialised, DatabaseTooNew,
-    InvalidInput, NotFound, RxDeskError,
+    AccountDisabled, AlreadyInitialised, BadDatabaseUrl, DatabaseError, DatabaseNotInitialised,
+    DatabaseTooNew, InvalidInput, NotFound, RxDeskError,
 )
 from core.permissions import Actor, Role
 from core.queries.audit import verify_chain
 from core.queries.company import CompanyProfile, company_profile
+from core.queries.inventory import on_hand_rows
+from core.queries.lookup import lookup_scan
 from core.queries.users import UserRow, demo_logins, list_users
+from core.scanning import ScanError, parse_scan
 from core.services import audit, backup, setup
 from core.services import company as company_service
 from core.services import users as user_service
@@ -182,6 +185,8 @@ def build_parser() -> ArgumentParser:
     p.add_argument("username", metavar="USER")
     _password_file_option(p, "--password-file")
     _json_option(p)
+
+    _stock_commands(commands, command)
 
     p = command(commands, "verify-audit", cmd_verify_audit, "recompute the audit trail's "
                 "hash chain; exit 1 if an entry was changed or removed")
@@ -495,6 +500,132 @@ def cmd_verify_audit(args, out: TextIO) -> int:
     else:
         out.write(f"audit trail BROKEN at entry {check.first_broken}: {check.problem}\n")
     return EXIT_OK if check.intact else EXIT_FAILED
+
+
+def _stock_commands(commands, command: Callable) -> None:
+    """`import`, `inventory` and `scan`: onboarding files and looking at stock."""
+    p = command(commands, "import", None, "add products or trading partners from a CSV or "
+                "XLSX file (all rows or none)")
+    kinds = p.add_subparsers(dest="action", metavar="WHAT", required=True)
+    for name, handler, text in (
+            ("products", cmd_import_products, "add products to the product master"),
+            ("partners", cmd_import_partners, ("add customers and suppliers with their "
+                                               "addresses, licenses and DEA registrations"))):
+        p = command(kinds, name, handler, text)
+        p.add_argument("file", metavar="FILE", help=".csv (UTF-8 or Excel) or .xlsx (first "
+                       "sheet); see docs/import.md for the columns")
+        p.add_argument("--check", action="store_true", help="check every row and report "
+                       "problems, but import nothing")
+        _json_option(p)
+
+    p = command(commands, "inventory", cmd_inventory, "on-hand stock per product, lot, "
+                "location and status")
+    _json_option(p)
+
+    p = command(commands, "scan", cmd_scan, "read a barcode scan: GTIN, serial, lot, expiry, "
+                "SSCC and which product it is")
+    p.add_argument("data", metavar="DATA", help="what the scanner typed (raw GS characters, "
+                   "the replacement string, ]d2 prefixes and (01)... text all work)")
+    p.add_argument("--gs", metavar="STRING", help="what this scanner sends instead of the "
+                   "group separator, e.g. '<GS>' (default: this workstation's setting)")
+    p.add_argument("--no-db", action="store_true", help="only read the scan; do not look "
+                   "up the product")
+    _json_option(p)
+
+
+def _import(args, out: TextIO, run: Callable, noun: str) -> int:
+    _open_ready(args)
+    try:
+        result = run(acting_user(args), Path(args.file), check_only=args.check)
+    except importing.ImportRejected as rejected:
+        if args.json:
+            _print_json(out, {"imported": 0, "errors": [p.as_dict() for p in
+                                                        rejected.problems]})
+        else:
+            for problem in rejected.problems:
+                print(f"{rejected.file} line {problem.line}: {problem.message}",
+                      file=sys.stderr)
+            lines = len({p.line for p in rejected.problems})
+            print(f"{PROG}: {len(rejected.problems)} problem(s) on {lines} line(s) of "
+                  f"{rejected.file}; nothing was imported.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.json:
+        data: dict[str, object] = {"imported": result.imported, "errors": []}
+        if args.check:
+            data["checked"] = result.rows
+        _print_json(out, data)
+    elif args.check:
+        out.write(f"{result.file}: all {result.rows} {noun} are fine; nothing was imported "
+                  "(--check).\n")
+    else:
+        out.write(f"Imported {result.imported} {noun} from {result.file} "
+                  f"(SHA-256 {result.sha256}).\n")
+    return EXIT_OK
+
+
+def cmd_import_products(args, out: TextIO) -> int:
+    return _import(args, out, importing.import_products, "products")
+
+
+def cmd_import_partners(args, out: TextIO) -> int:
+    return _import(args, out, importing.import_partners, "trading partners")
+
+
+def cmd_inventory(args, out: TextIO) -> int:
+    _open_ready(args)
+    rows = on_hand_rows()
+    if args.json:
+        _print_json(out, [{"ndc": r.ndc, "gtin": r.gtin, "product": r.product, "lot": r.lot,
+                           "expiry": _plain(r.expiry), "location": r.location,
+                           "status": r.status, "quantity": r.quantity} for r in rows])
+        return EXIT_OK
+    if not rows:
+        out.write("no stock on hand\n")
+        return EXIT_OK
+    table = [("NDC", "LOT", "EXPIRY", "LOCATION", "STATUS", "QTY", "PRODUCT")]
+    table += [(r.ndc, r.lot, r.expiry.isoformat(), r.location, r.status, f"{r.quantity:,}",
+               r.product) for r in rows]
+    widths = [max(len(r[i]) for r in table) for i in range(6)]
+    for r in table:
+        cells = [c.rjust(w) if i == 5 else c.ljust(w)
+                 for i, (c, w) in enumerate(zip(r[:6], widths))]
+        out.write("  ".join(cells) + "  " + r[6] + "\n")
+    return EXIT_OK
+
+
+def cmd_scan(args, out: TextIO) -> int:
+    gs = args.gs if args.gs is not None else settings.load().gs_replacement
+    scan = parse_scan(args.data, gs)
+    ndc = product = None
+    if not args.no_db and _scan_database(args):
+        try:
+            match = lookup_scan(scan)
+        except ScanError as error:
+            if error.cause != "unknown_gtin":
+                raise
+        else:
+            ndc, product = match.ndc or None, match.product_name or None
+    result = {"gtin": scan.gtin, "ndc": ndc, "serial": scan.serial, "lot": scan.lot,
+              "expiry": _plain(scan.expiry), "sscc": scan.sscc, "product": product}
+    if args.json:
+        _print_json(out, result)
+    else:
+        for key, value in result.items():
+            label = key.upper() if key in ("gtin", "ndc", "sscc") else key.capitalize()
+            out.write(f"{label + ':':<9} {'-' if value is None else value}\n")
+    return EXIT_OK
+
+
+def _scan_database(args) -> bool:
+    """Open the database for the product lookup; without one the scan is still read."""
+    try:
+        _open_ready(args)
+    except BadDatabaseUrl:
+        raise
+    except DatabaseError as exc:
+        print(f"{PROG}: no product lookup: {_one_line(str(exc))}", file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_backup(args, out: TextIO) -> int:
