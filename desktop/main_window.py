@@ -14,7 +14,10 @@ from desktop import theme
 from desktop.screens.audit import AuditScreen
 from desktop.screens.base import Screen
 from desktop.screens.company import CompanyScreen
+from desktop.screens.counts import CountsScreen
 from desktop.screens.home import HomeScreen
+from desktop.screens.inventory import InventoryScreen
+from desktop.screens.locations import LocationsScreen
 from desktop.screens.partners import PartnersScreen
 from desktop.screens.products import ProductsScreen
 from desktop.screens.users import UsersScreen
@@ -23,7 +26,8 @@ from desktop.tasks import runner, show_message
 from desktop.version import app_version
 
 SCREENS: tuple[type[Screen], ...] = (
-    HomeScreen, ProductsScreen, PartnersScreen, CompanyScreen, UsersScreen, AuditScreen)
+    HomeScreen, InventoryScreen, LocationsScreen, CountsScreen, ProductsScreen, PartnersScreen,
+    CompanyScreen, UsersScreen, AuditScreen)
 LICENSE = "AGPL-3.0-or-later"
 
 

@@ -24,14 +24,16 @@ def open_window(qtbot, wait_tasks, db, actor, full_name="") -> MainWindow:
 def test_admin_sees_every_screen(qtbot, wait_tasks, db, actors):
     window = open_window(qtbot, wait_tasks, db, actors[Role.ADMIN], "Alex Admin")
     titles = window.screen_titles()
-    assert titles[:3] == ["Home", "Products", "Partners"]
+    assert titles[:6] == ["Home", "Inventory", "Locations", "Cycle counts", "Products",
+                          "Partners"]
     assert titles[-3:] == ["Company profile", "Users", "Audit trail"]
 
 
 def test_warehouse_sees_no_users_or_audit(qtbot, wait_tasks, db, actors):
     window = open_window(qtbot, wait_tasks, db, actors[Role.WAREHOUSE])
     titles = window.screen_titles()
-    assert titles[:3] == ["Home", "Products", "Partners"]
+    assert titles[:6] == ["Home", "Inventory", "Locations", "Cycle counts", "Products",
+                          "Partners"]
     assert "Company profile" in titles
     assert "Users" not in titles and "Audit trail" not in titles
     company = window.screen(CompanyScreen)
@@ -60,7 +62,7 @@ def test_ctrl_number_switches_screens(qtbot, wait_tasks, db, actors):
     window = open_window(qtbot, wait_tasks, db, actors[Role.ADMIN])
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
     wait_tasks()
-    assert window.stack.currentWidget().title == "Partners"
+    assert window.stack.currentWidget().title == "Locations"
     assert window.sidebar.currentRow() == 2
 
 
