@@ -108,7 +108,9 @@ def up(db: peewee.Database) -> None:
         expiry = peewee.DateField()
 
         class Meta:
-            indexes = ((("product", "lot_number"), True), (("expiry",), False))
+            # lot_number alone: a lot typed or scanned without its product (filters, recalls).
+            indexes = ((("product", "lot_number"), True), (("lot_number",), False),
+                       (("expiry",), False))
 
     class Container(Base):
         sscc = peewee.CharField(max_length=18, unique=True)
@@ -126,6 +128,7 @@ def up(db: peewee.Database) -> None:
         class Meta:
             indexes = (
                 (("product", "serial"), True),
+                (("serial",), False),  # a serial typed without its GTIN
                 (("lot", "status"), False),
                 (("location", "status"), False),
                 (("container",), False),

@@ -24,7 +24,9 @@ class Lot(BaseModel):
     expiry = peewee.DateField()
 
     class Meta:
-        indexes = ((("product", "lot_number"), True), (("expiry",), False))
+        # lot_number alone: a lot typed or scanned without its product (filters, recalls).
+        indexes = ((("product", "lot_number"), True), (("lot_number",), False),
+                   (("expiry",), False))
 
 
 class Container(BaseModel):
@@ -49,6 +51,7 @@ class Package(BaseModel):
     class Meta:
         indexes = (
             (("product", "serial"), True),
+            (("serial",), False),  # a serial typed without its GTIN
             (("lot", "status"), False),
             (("location", "status"), False),
             (("container",), False),

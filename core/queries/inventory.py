@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import peewee
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from core.models import Container, Location, Lot, Package, Product, StockBalance
 from core.ndc import Ndc
@@ -66,33 +66,76 @@ class PackageStock:
     case_sscc: str
 
 
-def _serial_lots(text: str):
-    """Lots holding a package with this exact serial (a scan or a typed serial)."""
-    return Package.select(Package.lot).where(Package.serial == text)
+def _text_lots(text: str) -> list[int]:
+    """Lots named by an exact lot number, or holding a package with this exact serial (a
+    scan or a typed serial): two indexed look-ups, so the filter below can use the
+    stock_balance lot index instead of testing every balance against a subquery."""
+    ids = {lot for (lot,) in Lot.select(Lot.id).where(Lot.lot_number == text).tuples()}
+    ids |= {lot for (lot,) in Package.select(Package.lot).where(Package.serial == text).tuples()}
+    return sorted(ids)
+
+
+def _product_text(text: str):
+    """The part of the text filter that is about the product itself (name, NDC/GTIN)."""
+    condition = contains(Product.name, text)
+    number = digits(text)
+    if len(number) >= 3 and len(number) == len(text.replace("-", "")):
+        condition |= Product.gtin.contains(number)
+    return condition
+
+
+def _balance_conditions(flt: InventoryFilter) -> list:
+    """Conditions on a balance and its lot (not the text filter)."""
+    conditions = [StockBalance.quantity > 0]
+    if flt.statuses:
+        conditions.append(StockBalance.status.in_(list(flt.statuses)))
+    if flt.location_id:
+        conditions.append(StockBalance.location == flt.location_id)
+    if flt.expired_only:
+        conditions.append(Lot.expiry < flt.today)
+    elif flt.expiring_within_days is not None:
+        conditions.append(Lot.expiry <= flt.today + timedelta(days=flt.expiring_within_days))
+    return conditions
+
+
+def _needs_lot(flt: InventoryFilter) -> bool:
+    return flt.expired_only or flt.expiring_within_days is not None
 
 
 def _balances(flt: InventoryFilter):
     query = (StockBalance.select()
              .join(Lot, on=(StockBalance.lot == Lot.id))
              .join(Product, on=(StockBalance.product == Product.id))
-             .where(StockBalance.quantity > 0))
-    if flt.statuses:
-        query = query.where(StockBalance.status.in_(list(flt.statuses)))
-    if flt.location_id:
-        query = query.where(StockBalance.location == flt.location_id)
-    if flt.expired_only:
-        query = query.where(Lot.expiry < flt.today)
-    elif flt.expiring_within_days is not None:
-        query = query.where(Lot.expiry <= flt.today + timedelta(days=flt.expiring_within_days))
+             .where(*_balance_conditions(flt)))
     text = flt.text.strip()
     if text:
-        condition = contains(Product.name, text) | (Lot.lot_number == text)
-        number = digits(text)
-        if len(number) >= 3 and len(number) == len(text.replace("-", "")):
-            condition |= Product.gtin.contains(number)
-        condition |= StockBalance.lot.in_(_serial_lots(text))
+        condition = _product_text(text)
+        lots = _text_lots(text)
+        if lots:
+            condition |= StockBalance.lot.in_(lots)
         query = query.where(condition)
     return query
+
+
+def _stocked_products(flt: InventoryFilter):
+    """Products with a balance matching the filter, as a correlated EXISTS per product:
+    walking the product name index and probing stock_balance(product, ...) answers the
+    first page without aggregating every balance in the warehouse."""
+    def having(*extra):
+        inner = StockBalance.select(SQL("1"))
+        if _needs_lot(flt):
+            inner = inner.join(Lot, on=(StockBalance.lot == Lot.id))
+        return fn.EXISTS(inner.where(StockBalance.product == Product.id,
+                                     *_balance_conditions(flt), *extra))
+
+    text = flt.text.strip()
+    if not text:
+        return Product.select(Product.id).where(having())
+    condition = _product_text(text) & having()
+    lots = _text_lots(text)
+    if lots:
+        condition |= having(StockBalance.lot.in_(lots))
+    return Product.select(Product.id).where(condition)
 
 
 def _sum_status(statuses) -> peewee.Node:
@@ -104,32 +147,44 @@ PRODUCT_SORTS = {"name": Product.name, "ndc": Product.gtin}
 
 
 def count_product_stock(flt: InventoryFilter) -> int:
-    inner = _balances(flt).select(StockBalance.product).distinct()
-    return inner.count()
+    return _stocked_products(flt).count()
 
 
 def product_stock(flt: InventoryFilter, sort: str = "name", descending: bool = False,
                   offset: int = 0, limit: int = PAGE) -> list[ProductStock]:
-    """One row per product with stock matching the filter."""
+    """One row per product with stock matching the filter.
+
+    Sorted by a product column (name, NDC) the page of products is chosen first and only
+    its balances are summed; sorted by a figure (total, saleable, expiry) every matching
+    product has to be summed before the page is known."""
     saleable = _sum_status([PackageStatus.SALEABLE.value]).alias("saleable")
     allocated = _sum_status([PackageStatus.ALLOCATED.value]).alias("allocated")
     held = _sum_status(HELD).alias("held")
     total = fn.SUM(StockBalance.quantity).alias("total")
-    sorts = {**PRODUCT_SORTS, "total": total, "saleable": saleable,
-             "expiry": fn.MIN(Lot.expiry)}
-    key = sorts.get(sort, Product.name)
     query = (_balances(flt)
              .select(Product.id, Product.ndc_labeler, Product.ndc_product, Product.ndc_package,
                      Product.ndc_layout, Product.gtin, Product.name, saleable, allocated, held,
                      total, fn.COUNT(fn.DISTINCT(StockBalance.lot)), fn.MIN(Lot.expiry))
              .group_by(Product.id, Product.ndc_labeler, Product.ndc_product,
-                       Product.ndc_package, Product.ndc_layout, Product.gtin, Product.name)
-             .order_by(key.desc() if descending else key.asc(), Product.id)
-             .offset(offset).limit(limit))
+                       Product.ndc_package, Product.ndc_layout, Product.gtin, Product.name))
+    by_product = PRODUCT_SORTS.get(sort or "name")
+    if by_product is not None:
+        order = [by_product.desc() if descending else by_product.asc(), Product.id]
+        ids = [pid for (pid,) in _stocked_products(flt).order_by(*order)
+               .offset(offset).limit(limit).tuples()]
+        if not ids:
+            return []
+        query = query.where(StockBalance.product.in_(ids))
+        position = {pid: n for n, pid in enumerate(ids)}
+        rows = sorted(query.tuples(), key=lambda row: position[row[0]])
+    else:
+        sorts = {"total": total, "saleable": saleable, "expiry": fn.MIN(Lot.expiry)}
+        key = sorts.get(sort, Product.name)
+        rows = query.order_by(key.desc() if descending else key.asc(), Product.id) \
+            .offset(offset).limit(limit).tuples()
     return [ProductStock(pid, Ndc(lab, prod, pack, layout).ndc10, gtin, name, int(s or 0),
                          int(a or 0), int(h or 0), int(t or 0), lots, _as_date(expiry))
-            for pid, lab, prod, pack, layout, gtin, name, s, a, h, t, lots, expiry
-            in query.tuples()]
+            for pid, lab, prod, pack, layout, gtin, name, s, a, h, t, lots, expiry in rows]
 
 
 def _as_date(value) -> date | None:

@@ -27,6 +27,10 @@ def lookup_scan(scan: Scan) -> ScanMatch:
     if scan.sscc and not scan.gtin:
         case = Container.get_or_none(Container.sscc == scan.sscc)
         return ScanMatch(scan, container_id=case.id if case else None)
+    if scan.serial:
+        found = _known_package(scan)
+        if found is not None:
+            return found
     product = Product.get_or_none(Product.gtin == scan.gtin)
     if product is None:
         product = Product.get_or_none(Product.case_gtin == scan.gtin)
@@ -51,3 +55,21 @@ def lookup_scan(scan: Scan) -> ScanMatch:
         location=package.location.code if package else "",
         container_id=package.container_id if package else None,
     )
+
+
+def _known_package(scan: Scan) -> ScanMatch | None:
+    """The common case at the pack station, a unit GTIN + serial we hold, in one indexed
+    query (GTIN -> product, (product, serial) -> package) instead of three round trips."""
+    row = (Package.select(Product.id, Product.name, Product.ndc_labeler, Product.ndc_product,
+                          Product.ndc_package, Product.ndc_layout, Package.id, Package.lot,
+                          Package.status, Location.code, Package.container)
+           .join(Product, on=(Package.product == Product.id))
+           .switch(Package).join(Location, on=(Package.location == Location.id))
+           .where((Product.gtin == scan.gtin) & (Package.serial == scan.serial))
+           .tuples().first())
+    if row is None:
+        return None
+    pid, name, labeler, product, package, layout, package_id, lot_id, status, code, case = row
+    return ScanMatch(scan, pid, name, Ndc(labeler, product, package, layout).ndc10,
+                     lot_id=lot_id, package_id=package_id, package_status=status,
+                     location=code, container_id=case)
