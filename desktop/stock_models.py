@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
 from core.queries.counts import CountSheetRow
 from core.vocab import PackageStatus
-from desktop.table_models import ROW_ROLE, SORT_ROLE, Column, RowTableModel, local_time
+from desktop.table_models import ROW_ROLE, SORT_ROLE, Column, RowTableModel
 from desktop.tasks import run_task, show_error
 
 PAGE = 200
@@ -263,8 +263,8 @@ class PagedTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = self.rows[index.row()], self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.display(row)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return column.display(row)  # the tooltip shows an elided name in full
         if role == SORT_ROLE:
             return (column.sort or column.display)(row)
         if role == ROW_ROLE:
@@ -404,8 +404,6 @@ class CountSheetsModel(ToneTableModel):
         StockColumn("Counting", _scope),
         StockColumn("Status", lambda s: s.status.capitalize(),
                     tone=lambda s: "warning" if s.status == "open" else "muted"),
-        StockColumn("Entries", lambda s: str(s.entries), lambda s: s.entries, align_right=True),
-        StockColumn("Started", lambda s: f"{local_time(s.created_at)} {s.created_by}"),
     )
 
     def row_of(self, sheet_id: int) -> int:
@@ -419,13 +417,17 @@ VARIANCE_TONES = {"Missing": "danger", "Exception": "danger", "Misplaced": "warn
 class VarianceModel(ToneTableModel):
     columns = (
         StockColumn("Variance", lambda v: v.kind, tone=lambda v: VARIANCE_TONES.get(v.kind)),
-        StockColumn("Product", lambda v: v.product),
+        StockColumn("Product", lambda v: v.product or v.details),
         StockColumn("Lot", lambda v: v.lot),
         StockColumn("Serial", lambda v: v.serial),
-        StockColumn("Recorded at", lambda v: v.recorded_at),
-        StockColumn("Counted at", lambda v: v.counted_at),
+        StockColumn("Recorded", lambda v: v.recorded_at),
+        StockColumn("Counted", lambda v: v.counted_at),
         StockColumn("Change", lambda v: f"{v.change:+,}" if v.change else "",
                     lambda v: v.change, align_right=True),
-        StockColumn("Details", lambda v: v.details),
     )
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+            return self.rows[index.row()].details  # what approval will do
+        return super().data(index, role)
 

@@ -31,7 +31,7 @@ from desktop.screens.base import Screen
 from desktop.screens.inventory import configure_table, select_rows, set_tone, titled
 from desktop.stock_dialogs import ApproveCountDialog, combo_code, location_combo
 from desktop.stock_models import TONES, CountSheetsModel, VarianceModel
-from desktop.table_models import ROW_ROLE
+from desktop.table_models import ROW_ROLE, local_time
 from desktop.tasks import run_task, show_error
 from desktop.widgets.scan_input import ScanField, WedgeCatcher
 
@@ -84,7 +84,7 @@ class CountsScreen(Screen):
         split.setChildrenCollapsible(False)
         split.addWidget(self._build_left())
         split.addWidget(self._build_right())
-        split.setSizes([380, 720])
+        split.setSizes([330, 770])
         self.layout_.addWidget(split, 1)
         self.catcher = WedgeCatcher(self, self.scan_field)
         self.scan_field.scanned.connect(self.scan)
@@ -136,7 +136,7 @@ class CountsScreen(Screen):
         self.sheets = CountSheetsModel(self)
         self.sheet_table = QTableView()
         self.sheet_table.setModel(self.sheets)
-        configure_table(self.sheet_table)
+        configure_table(self.sheet_table, stretch=1)
         self.sheet_table.selectionModel().selectionChanged.connect(self._sheet_chosen)
         box, self.sheet_count_label = titled("Counts", self.sheet_table)
         column.addWidget(box, 1)
@@ -171,7 +171,7 @@ class CountsScreen(Screen):
         grid.addWidget(self.scan_field, 1, 1, 1, 3)
         quantity_row = QHBoxLayout()
         self.gtin_edit = QLineEdit()
-        self.gtin_edit.setPlaceholderText("GTIN (scan the lot barcode)")
+        self.gtin_edit.setPlaceholderText("GTIN (scan the lot)")
         self.lot_edit = QLineEdit()
         self.lot_edit.setPlaceholderText("Lot")
         self.lot_edit.setMaximumWidth(140)
@@ -192,13 +192,15 @@ class CountsScreen(Screen):
         self.messages.setObjectName("scanLog")
         self.messages.setMaximumHeight(150)
         self.messages.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.messages.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.messages.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         log_box, self.entry_count_label = titled("Scanned", self.messages)
         column.addWidget(log_box)
 
         self.variance_model = VarianceModel(self)
         self.variance_table = QTableView()
         self.variance_table.setModel(self.variance_model)
-        configure_table(self.variance_table)
+        configure_table(self.variance_table, stretch=1)
         actions = QWidget()
         row = QHBoxLayout(actions)
         row.setContentsMargins(0, 4, 0, 0)
@@ -241,7 +243,6 @@ class CountsScreen(Screen):
         keep_id = self._select_after or (self.sheet.id if self.sheet else None)
         self._select_after = None
         self.sheets.set_rows(sheets)
-        self.sheet_table.resizeColumnsToContents()
         open_count = sum(1 for s in sheets if s.status == "open")
         self.sheet_count_label.setText(f"{open_count} open")
         row = self.sheets.row_of(keep_id) if keep_id else -1
@@ -282,7 +283,6 @@ class CountsScreen(Screen):
         self.entry_count_label.setText(f"{len(entries)} entr{'ies' if len(entries) != 1 else 'y'}")
         self.variances = lines
         self.variance_model.set_rows(lines)
-        self.variance_table.resizeColumnsToContents()
         self.summary_label.setText(summarize(lines) if sheet and sheet.status == "open"
                                    else "")
         self._update_actions()
@@ -302,11 +302,15 @@ class CountsScreen(Screen):
         else:
             scope = f"bin {sheet.location}" if sheet.location else f"{sheet.product} ({sheet.ndc})"
             self.sheet_label.setText(f"Count {sheet.id} · {scope} · {sheet.status}")
+            self.sheet_label.setToolTip(f"Started {local_time(sheet.created_at)} by "
+                                        f"{sheet.created_by}")
             if sheet.status == "open":
                 what = (f"in {sheet.location}" if sheet.location
                         else f"of {sheet.product}")
-                self.freeze_label.setText(f"Do not move stock {what} until this count is "
-                                          "approved: variances are worked out at approval.")
+                self.freeze_label.setText(
+                    f"Started {local_time(sheet.created_at)} by {sheet.created_by}. Do not "
+                    f"move stock {what} until this count is approved: variances are worked "
+                    "out at approval.")
                 self.freeze_label.setObjectName("warning")
             else:
                 self.freeze_label.setText(f"Approved by {sheet.closed_by}"

@@ -139,7 +139,9 @@ def locate(flt: InventoryFilter, sort: str, descending: bool, target: Target | N
     return result
 
 
-def configure_table(table: QTableView, multi: bool = False) -> None:
+def configure_table(table: QTableView, multi: bool = False, stretch: int | None = None) -> None:
+    """Rows selected whole, keyboard-friendly; with `stretch`, that column takes the
+    spare width and the others fit their contents (the rows loaded so far)."""
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
                            else QAbstractItemView.SelectionMode.SingleSelection)
@@ -149,9 +151,22 @@ def configure_table(table: QTableView, multi: bool = False) -> None:
     table.verticalHeader().setDefaultSectionSize(26)
     table.setTabKeyNavigation(False)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
     header.setHighlightSections(False)
+    if stretch is None:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        return
+    header.setStretchLastSection(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    # Rows arriving page by page do not re-fit the columns by themselves.
+    model = table.model()
+    refit = QTimer(table)
+    refit.setSingleShot(True)
+    refit.setInterval(0)
+    refit.timeout.connect(header.resizeSections)
+    model.rowsInserted.connect(lambda *_: refit.start())
+    model.modelReset.connect(refit.start)
 
 
 def titled(title: str, widget: QWidget, extra: QWidget | None = None) -> tuple[QWidget, QLabel]:
@@ -286,9 +301,9 @@ class InventoryScreen(Screen):
         self.products = ProductStockModel(self)
         self.product_table = QTableView()
         self.product_table.setModel(self.products)
-        configure_table(self.product_table)
-        self.product_table.setSortingEnabled(True)
+        configure_table(self.product_table, stretch=1)
         keep_sort_indicator_on_sortable(self.product_table, self.products)
+        self.product_table.setSortingEnabled(True)
         self.products.page_loaded.connect(self._products_counted)
         self.products.modelReset.connect(self._products_counted)
         self.product_table.selectionModel().selectionChanged.connect(self._product_selected)
@@ -296,13 +311,13 @@ class InventoryScreen(Screen):
         self.lots = LotStockModel(self)
         self.lot_table = QTableView()
         self.lot_table.setModel(self.lots)
-        configure_table(self.lot_table)
+        configure_table(self.lot_table, stretch=2)
         self.lot_table.selectionModel().selectionChanged.connect(self._lot_selected)
 
         self.packages = PackageStockModel(self)
         self.package_table = QTableView()
         self.package_table.setModel(self.packages)
-        configure_table(self.package_table, multi=True)
+        configure_table(self.package_table, multi=True, stretch=3)
         self.package_table.selectionModel().selectionChanged.connect(self._update_actions)
         self.packages.page_loaded.connect(self._packages_counted)
         self.packages.modelReset.connect(self._packages_counted)
@@ -489,7 +504,6 @@ class InventoryScreen(Screen):
         if generation != self._lots_generation:
             return
         self.lots.set_rows(rows)
-        self.lot_table.resizeColumnsToContents()
         self._lots_counted()
 
     def _lot_selected(self, *_args) -> None:
@@ -515,8 +529,6 @@ class InventoryScreen(Screen):
         else:
             text = f"{shown:,} of {total:,} products shown – scroll for more"
         self.product_count_label.setText(text)
-        if shown and shown <= 200 and not self.products.loading:
-            self.product_table.resizeColumnsToContents()
 
     def _lots_counted(self) -> None:
         product = self.selected_product()
@@ -534,7 +546,8 @@ class InventoryScreen(Screen):
         elif total is not None:
             more = "" if shown == total else f" ({shown:,} shown)"
             self.package_count_label.setText(f"Lot {lot.lot_number} at {lot.location}: "
-                                             f"{total:,} packages{more}")
+                                             f"{total:,} package{'s' if total != 1 else ''}"
+                                             f"{more}")
         self._update_actions()
 
     # -- scanning ------------------------------------------------------------------

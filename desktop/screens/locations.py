@@ -66,7 +66,7 @@ class LocationsScreen(Screen):
         self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
         self.table = QTableView()
         self.table.setModel(self.proxy)
-        configure_table(self.table)
+        configure_table(self.table, stretch=1)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)
         self.layout_.addWidget(self.table, 1)
@@ -83,7 +83,6 @@ class LocationsScreen(Screen):
         keep = self._select_after or (self.selected().code if self.selected() else "")
         self._select_after = ""
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
         bins = sum(1 for r in rows if r.kind.value == "bin")
         units = sum(r.units for r in rows)
         self.count_label.setText(f"{bins} bin{'s' if bins != 1 else ''} and "

@@ -118,6 +118,13 @@ def test_typing_by_hand_still_reaches_the_search_box(qtbot, screen, wait_tasks):
     assert names(screen) == ["Lisinopril 10 mg tablets, 100 count"]
 
 
+def test_a_fast_pair_of_keys_without_enter_is_typing_not_a_scan(qtbot, screen):
+    screen.search_edit.setFocus()
+    qtbot.keyClicks(screen.search_edit, "zol")  # rolled keys: a burst, but no Enter
+    qtbot.waitUntil(lambda: screen.search_edit.text() == "zol", timeout=1000)
+    assert screen.scan_field.raw_text() == ""
+
+
 def test_a_bad_scan_shows_why_in_a_red_banner(qtbot, screen, wait_tasks):
     screen.scan_field.setFocus()
     wrong_check_digit = GTIN[:-1] + "7"
