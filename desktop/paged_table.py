@@ -20,6 +20,8 @@ from desktop.tasks import run_task, show_error
 
 TONE_ROLE = Qt.ItemDataRole.UserRole + 10  # "ok" | "warn" | "bad" | "" (badge colour)
 
+MAX_COLUMN = 140  # px; a long package text is elided rather than pushing columns away
+MIN_MAIN_COLUMN = 300
 Page = Callable[[int, int], list]  # (offset, limit) -> rows
 
 
@@ -122,7 +124,7 @@ class PagedTableView(QTableView):
 
     activated_row = Signal()
 
-    def __init__(self, model: PagedTableModel, sortable: bool = True,
+    def __init__(self, model: PagedTableModel, sortable: bool = True, stretch: int = -1,
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setModel(model)
@@ -135,8 +137,10 @@ class PagedTableView(QTableView):
         self.verticalHeader().setDefaultSectionSize(30)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         header.setHighlightSections(False)
+        header.setMinimumSectionSize(48)
+        self.stretch = stretch  # this column takes the width the others leave
+        header.setStretchLastSection(True)
         self._sized = False
         self._sort = (-1, Qt.SortOrder.AscendingOrder)
         if sortable:
@@ -164,8 +168,18 @@ class PagedTableView(QTableView):
         if not self._sized and self.model().rowCount():
             self._sized = True
             self.resizeColumnsToContents()
-            for column in range(self.model().columnCount() - 1):
-                self.setColumnWidth(column, min(self.columnWidth(column) + 12, 340))
+            others = 0
+            for column in range(self.model().columnCount()):
+                if column != self.stretch:
+                    if not self.model().columns[column].tone:  # badges show in full
+                        self.setColumnWidth(column, min(self.columnWidth(column), MAX_COLUMN))
+                    others += self.columnWidth(column)
+            if self.stretch >= 0:
+                # The main column takes what the others leave, but never less than a
+                # readable width (then the table scrolls sideways).
+                room = self.viewport().width() - others
+                wanted = self.columnWidth(self.stretch)
+                self.setColumnWidth(self.stretch, max(min(wanted, room), MIN_MAIN_COLUMN))
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():

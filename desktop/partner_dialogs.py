@@ -136,7 +136,7 @@ class NewPartnerDialog(_FormDialog):
     def __init__(self, actor: Actor, parent: QWidget | None = None):
         super().__init__("New trading partner", "", parent)
         self.actor = actor
-        self.setMinimumWidth(760)
+        self.setMinimumWidth(860)
         main, main_box = self.group("Partner")
         self.name_edit = main.add_field("name", "&Legal name:", QLineEdit())
         self.roles_combo = QComboBox()
@@ -164,6 +164,8 @@ class NewPartnerDialog(_FormDialog):
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         grid.addWidget(main_box, 0, 0, 2, 1)
         grid.addWidget(self.bill_to.box, 0, 1)
         grid.addWidget(self.ship_to.box, 1, 1)

@@ -22,8 +22,8 @@ from core.vocab import Schedule, Storage
 from desktop.tasks import run_task, show_error
 from desktop.widgets.forms import FieldForm
 
-NDC_HINT = ("As printed on the package, with hyphens: 4-4-2, 5-3-2 or 5-4-1 "
-            "(e.g. 12345-678-90), or the 11-digit billing NDC (12345-0678-90).")
+NDC_HINT = ("As printed on the package, with hyphens (4-4-2, 5-3-2 or 5-4-1, e.g. "
+            "12345-678-90), or the 11-digit billing NDC.")
 TEXT_FIELDS = ("name", "strength", "dosage_form", "package_description", "manufacturer")
 MONEY_FIELDS = ("list_price", "standard_cost")
 
@@ -47,14 +47,24 @@ class ProductDialog(QDialog):
         new = product_row is None
         self.setWindowTitle("New product" if new else
                             f"{'Edit' if editable else 'Product'} – {product_row.name}")
-        self.setMinimumWidth(820)
+        self.setMinimumSize(900, 600)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 16)
         layout.setSpacing(12)
 
+        # Hints sit here, full width: wrapped labels inside the side-by-side group
+        # boxes do not get their height from Qt's form layouts.
+        self.hint_label = QLabel(
+            f"<b>NDC:</b> {NDC_HINT} The GTIN is derived from it." if new else
+            "The NDC and GTIN of a product never change; a different NDC is a new product.")
+        self.hint_label.setObjectName("muted")
+        self.hint_label.setWordWrap(True)
+        layout.addWidget(self.hint_label)
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(12)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         self.forms: list[FieldForm] = []
         identity = self._group("Identity", grid, 0, 0, rows=2)
         handling = self._group("Handling", grid, 0, 1)
@@ -63,14 +73,13 @@ class ProductDialog(QDialog):
 
         self.ndc_edit = QLineEdit(product_row.ndc if product_row else "")
         self.ndc_edit.setReadOnly(not new)
-        identity.add_field("ndc", "&NDC:", self.ndc_edit,
-                           NDC_HINT if new else "The NDC of a product never changes; "
-                           "a different NDC is a new product.")
+        self.ndc_edit.setPlaceholderText("e.g. 12345-678-90")
+        self.ndc_edit.setToolTip(NDC_HINT)
+        identity.add_field("ndc", "&NDC:", self.ndc_edit)
         self.gtin_edit = QLineEdit(product_row.gtin if product_row else "")
         self.gtin_edit.setReadOnly(True)
         self.gtin_edit.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # Tab skips it
-        identity.add_field("gtin", "GTIN:", self.gtin_edit,
-                           "Derived from the NDC (GTIN-14 on the 2D barcode)." if new else "")
+        identity.add_field("gtin", "GTIN:", self.gtin_edit)
         if new:
             self.gtin_edit.setPlaceholderText("Filled in from the NDC")
             self.ndc_edit.textChanged.connect(self._preview_gtin)
@@ -96,14 +105,14 @@ class ProductDialog(QDialog):
         self.units_spin.setValue(product_row.units_per_case if product_row else 1)
         handling.add_field("units_per_case", "&Units per case:", self.units_spin)
         self.case_gtin_edit = QLineEdit(product_row.case_gtin if product_row else "")
-        handling.add_field("case_gtin", "&Case GTIN:", self.case_gtin_edit,
-                           "Optional; the GTIN printed on the shipping case.")
+        self.case_gtin_edit.setPlaceholderText("Optional: GTIN on the shipping case")
+        handling.add_field("case_gtin", "&Case GTIN:", self.case_gtin_edit)
         self.shelf_spin = QSpinBox()
         self.shelf_spin.setRange(0, 3650)
         self.shelf_spin.setSuffix(" days")
         self.shelf_spin.setValue(product_row.min_shelf_life_days if product_row else 0)
-        handling.add_field("min_shelf_life_days", "Min. s&helf life:", self.shelf_spin,
-                           "Refuse receipts expiring sooner than this.")
+        self.shelf_spin.setToolTip("Refuse receipts expiring sooner than this.")
+        handling.add_field("min_shelf_life_days", "Min. s&helf life:", self.shelf_spin)
         self.serialized_check = QCheckBox("Se&rialized (each package has its own serial)")
         self.serialized_check.setChecked(product_row.serialized if product_row else True)
         handling.addRow("", self.serialized_check)

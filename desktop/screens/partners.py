@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QSplitter, QTableView, QVBoxLayout, QWidget,
+    QScrollArea, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from core.permissions import Permission
@@ -59,14 +59,14 @@ def _partner_page(text: str, role: str, offset: int, limit: int) -> list[ListedP
 class PartnersTableModel(PagedTableModel[ListedPartner]):
     columns = (
         PagedColumn("Name", lambda p: p.row.name),
+        PagedColumn("Authorization", lambda p: p.atp.label, tone=lambda p: atp_tone(p.atp)),
         PagedColumn("Roles", lambda p: roles_text(p.row)),
         PagedColumn("Type", lambda p: p.row.partner_type.label),
-        PagedColumn("GLN", lambda p: p.row.gln),
         PagedColumn("City", lambda p: p.row.city),
         PagedColumn("State", lambda p: p.row.state),
-        PagedColumn("Authorization", lambda p: p.atp.label, tone=lambda p: atp_tone(p.atp)),
+        PagedColumn("GLN", lambda p: p.row.gln),
     )
-    ATP = 6
+    NAME, ATP = 0, 1
 
     def __init__(self, owner, parent=None):
         super().__init__(owner, parent)
@@ -104,12 +104,12 @@ class EvidenceTableModel(RowTableModel[EvidenceRow]):
         Column("Kind", lambda e: e.kind.label),
         Column("State", lambda e: e.state),
         Column("Number", lambda e: e.number),
-        Column("Type", lambda e: e.license_type or (f"Schedules {e.schedules}"
-                                                    if e.schedules else "")),
+        Column("Type", lambda e: e.license_type or e.schedules),
         Column("Expires", lambda e: _iso(evidence_due(e))),
-        Column("Verified on", lambda e: _iso(e.verified_on)),
-        Column("Verified by", lambda e: e.verified_by),
+        Column("Verified", lambda e: " by ".join(x for x in (_iso(e.verified_on),
+                                                             e.verified_by) if x)),
     )
+    VERIFIED = 5
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -154,16 +154,16 @@ class PartnerDetailPanel(QFrame):
         columns = QHBoxLayout(self.body)
         columns.setContentsMargins(0, 0, 0, 0)
         columns.setSpacing(24)
-        left = QVBoxLayout()
+        facts = QWidget()
+        left = QVBoxLayout(facts)
+        left.setContentsMargins(0, 0, 8, 0)
         left.setSpacing(6)
-        heading = QHBoxLayout()
         self.name_label = QLabel()
         self.name_label.setObjectName("dialogTitle")
         self.name_label.setWordWrap(True)
+        left.addWidget(self.name_label)
         self.atp_badge = badge_label()
-        heading.addWidget(self.name_label, 1)
-        heading.addWidget(self.atp_badge, 0, Qt.AlignmentFlag.AlignTop)
-        left.addLayout(heading)
+        left.addWidget(self.atp_badge, 0, Qt.AlignmentFlag.AlignLeft)
         self.facts_label = QLabel()
         self.facts_label.setObjectName("muted")
         self.facts_label.setWordWrap(True)
@@ -182,6 +182,13 @@ class PartnerDetailPanel(QFrame):
             Qt.TextInteractionFlag.TextSelectableByMouse)
         left.addWidget(self.addresses_label)
         left.addStretch()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(facts)
+        scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget "
+                             "{ background: transparent; }")
 
         right = QVBoxLayout()
         right.setSpacing(6)
@@ -202,7 +209,7 @@ class PartnerDetailPanel(QFrame):
         self.no_evidence_label = QLabel("No licenses on file yet.")
         self.no_evidence_label.setObjectName("muted")
         right.addWidget(self.no_evidence_label)
-        columns.addLayout(left, 2)
+        columns.addWidget(scroll, 2)
         columns.addLayout(right, 3)
         outer.addWidget(self.body, 1)
         self.show_detail(None)
@@ -223,11 +230,12 @@ class PartnerDetailPanel(QFrame):
         facts += [] if p.active else ["Inactive"]
         self.facts_label.setText(" · ".join(facts))
         self.reasons_label.setText(
-            "<b>Blocked:</b> receiving from or shipping to this partner is refused until "
-            "this is fixed:" + self._bullets(atp.reasons) if atp.reasons else "")
+            "<b>Not authorized:</b> RxDesk refuses to receive from or ship to this "
+            "partner until this is fixed:" + self._bullets(atp.reasons) if atp.reasons else "")
         self.reasons_label.setVisible(bool(atp.reasons))
         self.warnings_label.setText(
-            "<b>Renew soon:</b>" + self._bullets(atp.warnings) if atp.warnings else "")
+            "<b>Renew soon</b> (still authorized):" + self._bullets(atp.warnings)
+            if atp.warnings else "")
         self.warnings_label.setVisible(bool(atp.warnings))
         lines = []
         for a in detail.addresses:
@@ -243,8 +251,7 @@ class PartnerDetailPanel(QFrame):
 
     @staticmethod
     def _bullets(items: list[str]) -> str:
-        return "<ul style='margin:2px 0 0 -20px'>" + "".join(
-            f"<li>{escape(sentence(t))}.</li>" for t in items) + "</ul>"
+        return "".join(f"<br>• {escape(sentence(t))}." for t in items)
 
     def reasons_text(self) -> str:
         return self.reasons_label.text() if self.reasons_label.isVisibleTo(self) else ""
@@ -263,7 +270,8 @@ class PartnersScreen(Screen):
         super().__init__(session, parent)
         self.editable = self.actor.may(Permission.MANAGE_PARTNERS)
         self.model = PartnersTableModel(self, self)
-        self.table = PagedTableView(self.model, sortable=False)
+        self.table = PagedTableView(self.model, sortable=False,
+                                    stretch=PartnersTableModel.NAME)
         self.table.setItemDelegateForColumn(PartnersTableModel.ATP, BadgeDelegate(self.table))
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated_row.connect(self._into_detail)
@@ -273,7 +281,7 @@ class PartnersScreen(Screen):
         bar = QHBoxLayout()
         bar.setSpacing(8)
         self.search_edit = SearchEdit("Search name or GLN")
-        self.search_edit.setMinimumWidth(260)
+        self.search_edit.setMinimumWidth(200)
         self.search_edit.search.connect(self.search)
         self.search_edit.down.connect(self._into_table)
         search_label = QLabel("&Find:")
@@ -307,8 +315,9 @@ class PartnersScreen(Screen):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail_panel)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([300, 280])
         self.layout_.addWidget(splitter, 1)
         self.dialog = None
         self._select_id: int | None = None

@@ -33,7 +33,6 @@ def plural(count: int, noun: str) -> str:
 class ProductsTableModel(PagedTableModel[ProductRow]):
     columns = (
         PagedColumn("NDC", lambda p: p.ndc, order_by="ndc"),
-        PagedColumn("GTIN", lambda p: p.gtin, order_by="ndc"),
         PagedColumn("Name", lambda p: p.name, order_by="name"),
         PagedColumn("Strength", lambda p: p.strength),
         PagedColumn("Form", lambda p: p.dosage_form),
@@ -43,10 +42,11 @@ class ProductsTableModel(PagedTableModel[ProductRow]):
                     tone=lambda p: "bad" if p.schedule is Schedule.CII else "warn"),
         PagedColumn("List price", lambda p: money_text(p.list_price), align_right=True,
                     order_by="list_price"),
-        PagedColumn("Review", lambda p: "Needs review" if p.needs_review else "",
+        PagedColumn("Review", lambda p: "Review" if p.needs_review else "",
                     tone=lambda p: "warn"),
+        PagedColumn("GTIN", lambda p: p.gtin, order_by="ndc"),
     )
-    SCHEDULE, REVIEW = 7, 9
+    NAME, SCHEDULE, REVIEW = 1, 6, 8
 
     def __init__(self, owner, parent=None):
         super().__init__(owner, parent)
@@ -79,11 +79,11 @@ class ProductsScreen(Screen):
         super().__init__(session, parent)
         self.editable = self.actor.may(Permission.MANAGE_PRODUCTS)
         self.model = ProductsTableModel(self, self)
-        self.table = PagedTableView(self.model)
+        self.table = PagedTableView(self.model, stretch=ProductsTableModel.NAME)
         badges = BadgeDelegate(self.table)
         for column in (ProductsTableModel.SCHEDULE, ProductsTableModel.REVIEW):
             self.table.setItemDelegateForColumn(column, badges)
-        self.table.sort_by(2)
+        self.table.sort_by(ProductsTableModel.NAME)
         self.table.activated_row.connect(self.edit_product)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.loaded.connect(self._loaded)
@@ -92,7 +92,7 @@ class ProductsScreen(Screen):
         bar = QHBoxLayout()
         bar.setSpacing(8)
         self.search_edit = SearchEdit("Search name, manufacturer, NDC or GTIN digits")
-        self.search_edit.setMinimumWidth(340)
+        self.search_edit.setMinimumWidth(240)
         self.search_edit.search.connect(self.search)
         self.search_edit.down.connect(self._into_table)
         search_label = QLabel("&Find:")

@@ -52,7 +52,7 @@ class BadgeDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         size = super().sizeHint(option, index)
-        return QSize(size.width() + 20, size.height())
+        return QSize(size.width() + 32, size.height())
 
 
 def badge_label(text: str = "", tone: str = "info") -> QLabel:

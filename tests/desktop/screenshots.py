@@ -22,6 +22,8 @@ from PySide6.QtCore import QEventLoop, QSize, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.app import create_application  # noqa: E402
+from desktop.screens.partners import PartnersScreen  # noqa: E402
+from desktop.screens.products import ProductsScreen  # noqa: E402
 from desktop.screens.users import UsersScreen  # noqa: E402
 from desktop.startup import Shell  # noqa: E402
 from desktop.tasks import runner  # noqa: E402
@@ -74,9 +76,27 @@ def main(out: Path) -> None:
     window.screen(UsersScreen).select("office")
     settle()
     window.grab().save(str(out / "users.png"))
+    grab_products_and_partners(window, out)
     shell.quit()
     QApplication.processEvents()
-    print(f"Saved login.png, main-window.png, users.png in {out}")
+    print(f"Saved login.png, main-window.png, users.png, products.png, partners.png in {out}")
+
+
+def grab_products_and_partners(window, out: Path) -> None:
+    window.resize(QSize(1440, 800))  # wide tables: a common laptop screen
+    window.show_screen(window.screen_titles().index("Products"))
+    settle()
+    window.screen(ProductsScreen).table.selectRow(2)
+    settle()
+    window.grab().save(str(out / "products.png"))
+    window.show_screen(window.screen_titles().index("Partners"))
+    settle()
+    partners = window.screen(PartnersScreen)
+    # A partner whose license expires soon shows the warning and the coloured rows.
+    if not partners.table.select_where(lambda p: bool(p.atp.warnings)):
+        partners.table.selectRow(0)
+    settle()
+    window.grab().save(str(out / "partners.png"))
 
 
 if __name__ == "__main__":

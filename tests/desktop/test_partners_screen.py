@@ -90,7 +90,8 @@ def test_new_partner_then_an_expired_license_blocks_it(qtbot, wait_tasks, db, ac
     assert f"NJ license RS-1 expired {expired.isoformat()}" in panel.reasons_text()
     evidence = panel.evidence_model
     assert evidence.rowCount() == 1
-    assert evidence.index(0, 6).data() == "office"  # verified by the signed-in user
+    verified = evidence.index(0, evidence.VERIFIED).data()
+    assert verified == f"{TODAY.isoformat()} by office"  # the signed-in user
     assert evidence.tone(evidence.row_at(0)) == "bad"
     assert evidence.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
 
