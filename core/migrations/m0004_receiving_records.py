@@ -9,7 +9,7 @@ import peewee
 from core.migrations.m0001_initial import refuse_changes
 from core.models.base import MoneyField, UtcDateTimeField
 
-APPEND_ONLY = ("stored_file", "receipt", "receipt_line", "dscsa_transaction", "dscsa_line",
+APPEND_ONLY = ("stored_file", "stored_file_chunk", "receipt", "receipt_line", "dscsa_transaction", "dscsa_line",
                "dscsa_package")
 
 
@@ -44,12 +44,19 @@ def up(db: peewee.Database) -> None:
         filename = peewee.CharField(max_length=255)
         sha256 = peewee.CharField(max_length=64)
         size = peewee.BigIntegerField()
-        content = peewee.BlobField()
         stored_at = UtcDateTimeField()
         stored_by = peewee.CharField(max_length=60)
 
         class Meta:
             indexes = ((("kind", "sha256"), True),)
+
+    class StoredFileChunk(Base):
+        file = peewee.ForeignKeyField(StoredFile, backref="chunks")
+        seq = peewee.IntegerField()
+        data = peewee.BlobField()
+
+        class Meta:
+            indexes = ((("file", "seq"), True),)
 
 
     class ExpectedReceipt(Base):
@@ -133,7 +140,7 @@ def up(db: peewee.Database) -> None:
         class Meta:
             indexes = ((("package",), False),)
 
-    db.create_tables([StoredFile, ExpectedReceipt, ExpectedPackage, Receipt, ReceiptLine,
+    db.create_tables([StoredFile, StoredFileChunk, ExpectedReceipt, ExpectedPackage, Receipt, ReceiptLine,
                       DscsaTransaction, DscsaLine, DscsaPackage])
     for table in APPEND_ONLY:
         refuse_changes(db, table)

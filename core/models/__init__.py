@@ -6,7 +6,8 @@ from core.models.partners import Partner, PartnerAddress, PartnerEvidence
 from core.models.products import Product
 from core.models.purchasing import PurchaseOrder, PurchaseOrderLine
 from core.models.receiving import (DscsaLine, DscsaPackage, DscsaTransaction, ExpectedPackage,
-                                   ExpectedReceipt, Receipt, ReceiptLine, StoredFile)
+                                   ExpectedReceipt, Receipt, ReceiptLine, StoredFile,
+                                   StoredFileChunk)
 from core.models.schema import SchemaVersion
 from core.models.stock import (Container, CountEntry, CountSheet, Location, Lot, Package,
                                StockBalance, StockMove)
@@ -14,7 +15,7 @@ from core.models.users import User
 
 __all__ = [
     "DscsaLine", "DscsaPackage", "DscsaTransaction", "ExpectedPackage", "ExpectedReceipt",
-    "Receipt", "ReceiptLine", "StoredFile",
+    "Receipt", "ReceiptLine", "StoredFile", "StoredFileChunk",
     "AuditEntry", "AuditHead", "Company", "Container", "CountEntry", "CountSheet", "Location", "Lot", "Package",
     "Partner", "PartnerAddress", "PartnerEvidence", "Product", "PurchaseOrder",
     "PurchaseOrderLine", "SchemaVersion",

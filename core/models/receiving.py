@@ -17,12 +17,22 @@ class StoredFile(BaseModel):
     filename = peewee.CharField(max_length=255)
     sha256 = peewee.CharField(max_length=64)
     size = peewee.BigIntegerField()
-    content = peewee.BlobField()
     stored_at = UtcDateTimeField()
     stored_by = peewee.CharField(max_length=60)
 
     class Meta:
         indexes = ((("kind", "sha256"), True),)
+
+
+class StoredFileChunk(BaseModel):
+    """The bytes, in pieces, so a 1 GB file never has to sit in memory at once."""
+
+    file = peewee.ForeignKeyField(StoredFile, backref="chunks")
+    seq = peewee.IntegerField()
+    data = peewee.BlobField()
+
+    class Meta:
+        indexes = ((("file", "seq"), True),)
 
 
 class ExpectedReceipt(BaseModel):
