@@ -193,33 +193,46 @@ def _as_date(value) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def lot_stock(product_id: int, flt: InventoryFilter = InventoryFilter()) -> list[LotStock]:
-    """Each lot of a product by location and status (FEFO order)."""
-    query = (_balances(flt)
+def _product_lots(product_id: int, flt: InventoryFilter):
+    return (_balances(flt)
+            .switch(StockBalance).join(Location, on=(StockBalance.location == Location.id))
+            .where(StockBalance.product == product_id))
+
+
+def count_lot_stock(product_id: int, flt: InventoryFilter = InventoryFilter()) -> int:
+    return _product_lots(product_id, flt).count()
+
+
+def lot_stock(product_id: int, flt: InventoryFilter = InventoryFilter(), offset: int = 0,
+              limit: int = PAGE) -> list[LotStock]:
+    """Each lot of a product by location and status, in FEFO order, one page at a time
+    (a product can have thousands of lots)."""
+    query = (_product_lots(product_id, flt)
              .select(Lot.id, Lot.lot_number, Lot.expiry, Location.id, Location.code,
                      StockBalance.status, StockBalance.quantity)
-             .switch(StockBalance).join(Location, on=(StockBalance.location == Location.id))
-             .where(StockBalance.product == product_id)
              .order_by(Lot.expiry, Lot.lot_number, Location.kind != "bin", Location.pick_sequence,
-                       Location.code))
+                       Location.code, StockBalance.status, StockBalance.id)
+             .offset(offset).limit(limit))
     return [LotStock(*row[:2], _as_date(row[2]), *row[3:]) for row in query.tuples()]
 
 
-def count_packages(lot_id: int, location_id: int | None = None) -> int:
-    return _packages(lot_id, location_id).count()
+def count_packages(lot_id: int, location_id: int | None = None,
+                   statuses: tuple[str, ...] = ()) -> int:
+    return _packages(lot_id, location_id, statuses).count()
 
 
 def package_stock(lot_id: int, location_id: int | None = None, offset: int = 0,
-                  limit: int = PAGE) -> list[PackageStock]:
-    """The packages of a lot still in the building, by serial."""
-    query = (_packages(lot_id, location_id)
+                  limit: int = PAGE, statuses: tuple[str, ...] = ()) -> list[PackageStock]:
+    """The packages of a lot still in the building, by serial; with `statuses`, only
+    packages in one of them (the screen's status filter)."""
+    query = (_packages(lot_id, location_id, statuses)
              .select(Package.id, Package.serial, Package.status, Location.code, Container.sscc)
              .order_by(Package.serial).offset(offset).limit(limit))
     return [PackageStock(pid, serial, status, code, sscc or "")
             for pid, serial, status, code, sscc in query.tuples()]
 
 
-def _packages(lot_id: int, location_id: int | None):
+def _packages(lot_id: int, location_id: int | None, statuses: tuple[str, ...] = ()):
     internal = ("bin", "receiving", "quarantine", "pack")
     query = (Package.select().join(Location, on=(Package.location == Location.id))
              .switch(Package).join(Container, JOIN.LEFT_OUTER,
@@ -227,6 +240,8 @@ def _packages(lot_id: int, location_id: int | None):
              .where((Package.lot == lot_id) & Location.kind.in_(internal)))
     if location_id:
         query = query.where(Package.location == location_id)
+    if statuses:
+        query = query.where(Package.status.in_(list(statuses)))
     return query
 
 

@@ -68,6 +68,32 @@ def test_drill_down_to_lots_and_packages(stocked):
     assert inventory.count_packages(new1) == 3
 
 
+def test_the_status_filter_reaches_the_packages(stocked):
+    stock.quarantine_packages(stocked[Role.ADMIN], [(GTIN, "O2")], "label torn")
+    product = products.product_by_gtin(GTIN)
+    old1 = next(lot for lot in inventory.lot_stock(product.id) if lot.lot_number == "OLD1")
+    held = ("quarantined",)
+    assert [p.serial for p in inventory.package_stock(old1.lot_id, statuses=held)] == ["O2"]
+    assert [p.serial for p in inventory.package_stock(old1.lot_id, statuses=("saleable",))
+            ] == ["O1"]
+    assert inventory.count_packages(old1.lot_id, statuses=held) == 1
+    assert inventory.count_packages(old1.lot_id, old1.location_id, held) == 0  # moved out
+    assert [p.serial for p in inventory.package_stock(old1.lot_id, None, 1, 1)] == ["O2"]
+
+
+def test_lots_of_a_product_come_a_page_at_a_time(stocked):
+    product = products.product_by_gtin(GTIN)
+    every = inventory.lot_stock(product.id)
+    pages = [inventory.lot_stock(product.id, InventoryFilter(), offset, 2)
+             for offset in (0, 2, 4)]
+    assert [len(page) for page in pages] == [2, 2, 0]
+    assert pages[0] + pages[1] == every
+    assert inventory.count_lot_stock(product.id) == 4
+    held = InventoryFilter(statuses=("quarantined",))
+    assert [lot.lot_number for lot in inventory.lot_stock(product.id, held)] == ["NEW1"]
+    assert inventory.count_lot_stock(product.id, held) == 1
+
+
 def test_on_hand_rows_for_export(stocked):
     rows = inventory.on_hand_rows()
     assert sum(r.quantity for r in rows) == 31
