@@ -33,6 +33,7 @@ class Permission(StrEnum):
     MANAGE_PARTNERS = "edit customers and suppliers"
     MANAGE_PRODUCTS = "edit products"
     PURCHASE = "create purchase orders"
+    IMPORT_SUPPLIER_FILES = "import suppliers' transaction files (EPCIS)"
     RECEIVE = "receive stock"
     SELL = "create sales orders"
     OVERRIDE_PRICE = "override a price"
@@ -53,9 +54,11 @@ class Permission(StrEnum):
 _OFFICE = {
     Permission.MANAGE_PARTNERS, Permission.MANAGE_PRODUCTS, Permission.PURCHASE,
     Permission.SELL, Permission.POST_INVOICES, Permission.RECORD_PAYMENTS,
+    Permission.IMPORT_SUPPLIER_FILES,
 }
 _WAREHOUSE = {
-    Permission.MANAGE_LOCATIONS, Permission.RECEIVE, Permission.SHIP, Permission.TRANSFER_STOCK, Permission.QUARANTINE,
+    Permission.MANAGE_LOCATIONS, Permission.RECEIVE, Permission.SHIP,
+    Permission.TRANSFER_STOCK, Permission.QUARANTINE, Permission.IMPORT_SUPPLIER_FILES,
 }
 
 MATRIX: dict[Role, frozenset[Permission]] = {

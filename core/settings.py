@@ -16,6 +16,8 @@ class WorkstationSettings:
     database_url: str = ""
     # What this workstation's scanner sends instead of ASCII 29 (GS), e.g. "<GS>" or "^".
     gs_replacement: str = ""
+    # Largest supplier EPCIS file accepted, in MiB (a file is refused before parsing).
+    epcis_max_mb: int = 1024
 
 
 def settings_path() -> Path:

@@ -146,3 +146,84 @@ PO_TRANSITIONS = frozenset({
     (PoStatus.CONFIRMED, PoStatus.RECEIVED), (PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED),
     (PoStatus.PARTIALLY_RECEIVED, PoStatus.CLOSED), (PoStatus.RECEIVED, PoStatus.CLOSED),
 })
+
+
+class AsnStatus(_Choice):
+    """An advance ship notice (a supplier's EPCIS file) as its deliveries arrive."""
+
+    EXPECTED = "expected"
+    PARTIALLY_RECEIVED = "partially_received"
+    RECEIVED = "received"
+    CLOSED_SHORT = "closed_short"  # the rest will not come; the shortage is on record
+
+
+class ReceiveOutcome(_Choice):
+    """What receiving made of one scan or one expected package: the GS1 US DSCSA exception
+    cases by name, and where the stock goes (only RECEIVED goes to a saleable bin)."""
+
+    RECEIVED = "received"
+    OVERAGE = "overage"  # scanned, not in the supplier's data
+    PRODUCT_WITHOUT_DATA = "product_without_data"  # no EPCIS at all for this delivery
+    LOT_MISMATCH = "lot_mismatch"
+    EXPIRY_MISMATCH = "expiry_mismatch"
+    DAMAGED = "damaged"
+    EXPIRED = "expired"
+    SHORT_DATED = "short_dated"  # below the product's minimum remaining shelf life
+    ALREADY_IN_STOCK = "already_in_stock"  # the serial is already ours: suspect
+    SHORTAGE = "shortage"  # in the data, not delivered (some of the lot came)
+    DATA_WITHOUT_PRODUCT = "data_without_product"  # in the data, none of the lot came
+
+    @property
+    def label(self) -> str:
+        return _OUTCOME_LABELS[self]
+
+    @property
+    def stock_status(self) -> PackageStatus | None:
+        """The status the package enters with; None when nothing enters stock."""
+        if self is ReceiveOutcome.RECEIVED:
+            return PackageStatus.SALEABLE
+        if self is ReceiveOutcome.ALREADY_IN_STOCK:
+            return PackageStatus.SUSPECT
+        if self in (ReceiveOutcome.SHORTAGE, ReceiveOutcome.DATA_WITHOUT_PRODUCT):
+            return None
+        return PackageStatus.QUARANTINED
+
+    @property
+    def consequence(self) -> str:
+        return _OUTCOME_CONSEQUENCES[self]
+
+
+_OUTCOME_LABELS = {
+    ReceiveOutcome.RECEIVED: "Received",
+    ReceiveOutcome.OVERAGE: "Overage",
+    ReceiveOutcome.PRODUCT_WITHOUT_DATA: "Product without data",
+    ReceiveOutcome.LOT_MISMATCH: "Lot mismatch",
+    ReceiveOutcome.EXPIRY_MISMATCH: "Expiry mismatch",
+    ReceiveOutcome.DAMAGED: "Damaged",
+    ReceiveOutcome.EXPIRED: "Expired",
+    ReceiveOutcome.SHORT_DATED: "Short-dated",
+    ReceiveOutcome.ALREADY_IN_STOCK: "Serial already in stock",
+    ReceiveOutcome.SHORTAGE: "Shortage",
+    ReceiveOutcome.DATA_WITHOUT_PRODUCT: "Data without product",
+}
+
+_OUTCOME_CONSEQUENCES = {
+    ReceiveOutcome.RECEIVED: "goes to its bin, saleable",
+    ReceiveOutcome.OVERAGE: "not in the supplier's data: quarantined until the supplier sends "
+                            "its transaction information",
+    ReceiveOutcome.PRODUCT_WITHOUT_DATA: "no transaction information received: quarantined "
+                                         "until the supplier's file arrives",
+    ReceiveOutcome.LOT_MISMATCH: "the label's lot differs from the supplier's data: "
+                                 "quarantined until the supplier corrects it",
+    ReceiveOutcome.EXPIRY_MISMATCH: "the label's expiry differs from the supplier's data: "
+                                    "quarantined until the supplier corrects it",
+    ReceiveOutcome.DAMAGED: "quarantined as damaged",
+    ReceiveOutcome.EXPIRED: "expired on arrival: quarantined for return or destruction",
+    ReceiveOutcome.SHORT_DATED: "below the product's minimum shelf life: quarantined for "
+                                "return to the supplier",
+    ReceiveOutcome.ALREADY_IN_STOCK: "this serial is already in our stock: both packages are "
+                                     "suspect and quarantined for investigation",
+    ReceiveOutcome.SHORTAGE: "in the supplier's data but not delivered: not received",
+    ReceiveOutcome.DATA_WITHOUT_PRODUCT: "the supplier's data lists it but none arrived: not "
+                                         "received",
+}

@@ -1,5 +1,6 @@
-"""Step 4: inbound DSCSA records — stored partner files, advance ship notices and their
-expected packages, receipts with cost layers, and transaction information/statements.
+"""Step 4: inbound DSCSA records — stored partner files, advance ship notices with their
+expected containers and packages, receiving scans, receipts with cost layers and
+exceptions, and transaction information/statements.
 
 Frozen copies of the models at this step; do not import core.models here.
 """
@@ -9,8 +10,8 @@ import peewee
 from core.migrations.m0001_initial import refuse_changes
 from core.models.base import MoneyField, UtcDateTimeField
 
-APPEND_ONLY = ("stored_file", "stored_file_chunk", "receipt", "receipt_line", "dscsa_transaction", "dscsa_line",
-               "dscsa_package")
+APPEND_ONLY = ("stored_file", "stored_file_chunk", "receipt", "receipt_line",
+               "receipt_exception", "dscsa_transaction", "dscsa_line", "dscsa_package")
 
 
 def up(db: peewee.Database) -> None:
@@ -40,7 +41,9 @@ def up(db: peewee.Database) -> None:
             table_name = "package"
 
     class StoredFile(Base):
-        kind = peewee.CharField(max_length=20)
+        """A document exchanged with a trading partner (a 6-year DSCSA record): immutable."""
+
+        kind = peewee.CharField(max_length=20)  # epcis_in | epcis_out
         filename = peewee.CharField(max_length=255)
         sha256 = peewee.CharField(max_length=64)
         size = peewee.BigIntegerField()
@@ -50,7 +53,10 @@ def up(db: peewee.Database) -> None:
         class Meta:
             indexes = ((("kind", "sha256"), True),)
 
+
     class StoredFileChunk(Base):
+        """The bytes, in pieces, so a 1 GB file never has to sit in memory at once."""
+
         file = peewee.ForeignKeyField(StoredFile, backref="chunks")
         seq = peewee.IntegerField()
         data = peewee.BlobField()
@@ -60,33 +66,46 @@ def up(db: peewee.Database) -> None:
 
 
     class ExpectedReceipt(Base):
+        """An advance ship notice: what a supplier's EPCIS file says is on its way.
+
+        The seller's name and address are kept as the file stated them: they are part of the
+        transaction information we must be able to show for six years."""
+
         file = peewee.ForeignKeyField(StoredFile, unique=True)
         supplier = peewee.ForeignKeyField(Partner)
         purchase_order = peewee.ForeignKeyField(PurchaseOrder, null=True)
         po_reference = peewee.CharField(max_length=80, default="")
         despatch_reference = peewee.CharField(max_length=80, default="")
         document_id = peewee.CharField(max_length=120, default="")
+        seller_name = peewee.CharField(max_length=200, default="")
+        seller_address = peewee.CharField(max_length=300, default="")
         shipped_at = UtcDateTimeField(null=True)
-        status = peewee.CharField(max_length=20, default="expected")
+        status = peewee.CharField(max_length=20, default="expected")  # core.vocab.AsnStatus
         warnings = peewee.TextField(default="")
         statement_affirmed = peewee.BooleanField(default=False)
         legal_notice = peewee.TextField(default="")
         created_at = UtcDateTimeField()
-
-
-    class ExpectedPackage(Base):
-        asn = peewee.ForeignKeyField(ExpectedReceipt, backref="packages", on_delete="CASCADE")
-        product = peewee.ForeignKeyField(Product)
-        serial = peewee.CharField(max_length=20)
-        lot_number = peewee.CharField(max_length=20)
-        expiry = peewee.DateField()
-        case_sscc = peewee.CharField(max_length=18, default="")
+        created_by = peewee.CharField(max_length=60, default="")
 
         class Meta:
-            indexes = ((("asn", "product", "serial"), True), (("case_sscc",), False))
+            indexes = ((("supplier", "document_id"), False), (("status",), False))
+
+
+    class ExpectedContainer(Base):
+        """A case or pallet in the file, with the pallet it sits on: scanning a pallet's SSCC
+        receives every case on it."""
+
+        asn = peewee.ForeignKeyField(ExpectedReceipt, backref="containers")
+        sscc = peewee.CharField(max_length=18)
+        parent_sscc = peewee.CharField(max_length=18, default="")
+
+        class Meta:
+            indexes = ((("asn", "sscc"), True),)
 
 
     class Receipt(Base):
+        """One posted delivery: immutable once written."""
+
         number = peewee.CharField(max_length=20, unique=True)
         asn = peewee.ForeignKeyField(ExpectedReceipt, null=True)
         purchase_order = peewee.ForeignKeyField(PurchaseOrder, null=True)
@@ -96,17 +115,82 @@ def up(db: peewee.Database) -> None:
         note = peewee.TextField(default="")
 
 
+    class ReceivingScan(Base):
+        """One scan at the receiving dock, with the outcome it was given. Open scans (no
+        receipt yet) survive a crash or a lunch break; posting stamps them with the receipt."""
+
+        asn = peewee.ForeignKeyField(ExpectedReceipt, null=True)
+        purchase_order = peewee.ForeignKeyField(PurchaseOrder, null=True)
+        supplier = peewee.ForeignKeyField(Partner)
+        raw = peewee.CharField(max_length=200, default="")
+        sscc = peewee.CharField(max_length=18, default="")
+        product = peewee.ForeignKeyField(Product, null=True)
+        serial = peewee.CharField(max_length=20, default="")
+        lot_number = peewee.CharField(max_length=20, default="")
+        expiry = peewee.DateField(null=True)
+        units = peewee.IntegerField(default=1)
+        outcome = peewee.CharField(max_length=24)  # core.vocab.ReceiveOutcome
+        detail = peewee.CharField(max_length=300, default="")
+        note = peewee.CharField(max_length=200, default="")
+        scanned_at = UtcDateTimeField()
+        scanned_by = peewee.CharField(max_length=60)
+        receipt = peewee.ForeignKeyField(Receipt, null=True, backref="scans")
+
+        class Meta:
+            indexes = ((("asn", "receipt"), False), (("purchase_order", "receipt"), False))
+
+
+    class ExpectedPackage(Base):
+        """A package the supplier's file says is coming; `scan` is set when it is scanned
+        in (directly, or through its case or pallet)."""
+
+        asn = peewee.ForeignKeyField(ExpectedReceipt, backref="packages")
+        product = peewee.ForeignKeyField(Product)
+        serial = peewee.CharField(max_length=20)
+        lot_number = peewee.CharField(max_length=20)
+        expiry = peewee.DateField()
+        case_sscc = peewee.CharField(max_length=18, default="")
+        scan = peewee.ForeignKeyField(ReceivingScan, null=True)
+
+        class Meta:
+            indexes = ((("asn", "product", "serial"), True), (("asn", "case_sscc"), False),
+                       (("product", "serial"), False), (("scan",), False))
+
+
+    class ReceiptException(Base):
+        """An exception case met on a receipt and what was done about it (a DSCSA record)."""
+
+        receipt = peewee.ForeignKeyField(Receipt, backref="exceptions")
+        outcome = peewee.CharField(max_length=24)  # core.vocab.ReceiveOutcome
+        product = peewee.ForeignKeyField(Product, null=True)
+        serial = peewee.CharField(max_length=20, default="")
+        lot_number = peewee.CharField(max_length=20, default="")
+        expiry = peewee.DateField(null=True)
+        sscc = peewee.CharField(max_length=18, default="")
+        quantity = peewee.IntegerField(default=1)
+        package = peewee.ForeignKeyField(Package, null=True)
+        detail = peewee.CharField(max_length=300, default="")
+
+
     class ReceiptLine(Base):
+        """Units of a lot received and their cost: the FIFO cost layer of that lot."""
+
         receipt = peewee.ForeignKeyField(Receipt, backref="lines")
         product = peewee.ForeignKeyField(Product)
         lot = peewee.ForeignKeyField(Lot)
         quantity = peewee.IntegerField()
         unit_cost = MoneyField()
-        cost_source = peewee.CharField(max_length=10)
+        cost_source = peewee.CharField(max_length=10)  # po | standard
+
+        class Meta:
+            indexes = ((("lot",), False),)
 
 
     class DscsaTransaction(Base):
-        direction = peewee.CharField(max_length=3)
+        """Transaction Information + Statement for one change of ownership (in or out),
+        with both parties as they were at the time."""
+
+        direction = peewee.CharField(max_length=3)  # in | out
         partner = peewee.ForeignKeyField(Partner)
         receipt = peewee.ForeignKeyField(Receipt, null=True)
         file = peewee.ForeignKeyField(StoredFile, null=True)
@@ -120,8 +204,13 @@ def up(db: peewee.Database) -> None:
         legal_notice = peewee.TextField(default="")
         created_at = UtcDateTimeField()
 
+        class Meta:
+            indexes = ((("partner", "direction"), False), (("receipt",), False))
+
 
     class DscsaLine(Base):
+        """TI per product and lot (elements A-F of the statute), frozen as sent/received."""
+
         transaction = peewee.ForeignKeyField(DscsaTransaction, backref="lines")
         product = peewee.ForeignKeyField(Product)
         lot = peewee.ForeignKeyField(Lot)
@@ -132,6 +221,9 @@ def up(db: peewee.Database) -> None:
         ndc = peewee.CharField(max_length=13)
         container_size = peewee.CharField(max_length=120)
 
+        class Meta:
+            indexes = ((("lot",), False),)
+
 
     class DscsaPackage(Base):
         line = peewee.ForeignKeyField(DscsaLine, backref="packages")
@@ -140,7 +232,8 @@ def up(db: peewee.Database) -> None:
         class Meta:
             indexes = ((("package",), False),)
 
-    db.create_tables([StoredFile, StoredFileChunk, ExpectedReceipt, ExpectedPackage, Receipt, ReceiptLine,
+    db.create_tables([StoredFile, StoredFileChunk, ExpectedReceipt, ExpectedContainer, Receipt,
+                      ReceivingScan, ExpectedPackage, ReceiptException, ReceiptLine,
                       DscsaTransaction, DscsaLine, DscsaPackage])
     for table in APPEND_ONLY:
         refuse_changes(db, table)

@@ -5,7 +5,8 @@ from core.models.company import Company
 from core.models.partners import Partner, PartnerAddress, PartnerEvidence
 from core.models.products import Product
 from core.models.purchasing import PurchaseOrder, PurchaseOrderLine
-from core.models.receiving import (DscsaLine, DscsaPackage, DscsaTransaction, ExpectedPackage,
+from core.models.receiving import (DscsaLine, DscsaPackage, DscsaTransaction, ExpectedContainer,
+                                   ExpectedPackage, ReceiptException, ReceivingScan,
                                    ExpectedReceipt, Receipt, ReceiptLine, StoredFile,
                                    StoredFileChunk)
 from core.models.schema import SchemaVersion
@@ -15,7 +16,8 @@ from core.models.users import User
 
 __all__ = [
     "DscsaLine", "DscsaPackage", "DscsaTransaction", "ExpectedPackage", "ExpectedReceipt",
-    "Receipt", "ReceiptLine", "StoredFile", "StoredFileChunk",
+    "Receipt", "ReceiptLine", "StoredFile", "StoredFileChunk", "ExpectedContainer",
+    "ReceiptException", "ReceivingScan",
     "AuditEntry", "AuditHead", "Company", "Container", "CountEntry", "CountSheet", "Location", "Lot", "Package",
     "Partner", "PartnerAddress", "PartnerEvidence", "Product", "PurchaseOrder",
     "PurchaseOrderLine", "SchemaVersion",

@@ -4,6 +4,11 @@ import peewee
 
 from core.models.base import BaseModel, UtcDateTimeField
 
+# PartnerAddress.kind of a ship-to no longer in use. The table has no active column
+# (adding one needs a migration); a retired ship-to is kept, under this kind, because
+# orders and shipments may name it.
+RETIRED_SHIP_TO = "retired"
+
 
 class Partner(BaseModel):
     name = peewee.CharField(max_length=200)
@@ -23,7 +28,7 @@ class Partner(BaseModel):
 
 class PartnerAddress(BaseModel):
     partner = peewee.ForeignKeyField(Partner, backref="addresses", on_delete="CASCADE")
-    kind = peewee.CharField(max_length=10)  # bill_to | ship_to
+    kind = peewee.CharField(max_length=10)  # bill_to | ship_to | retired
     name = peewee.CharField(max_length=200, default="")
     street = peewee.CharField(max_length=200)
     city = peewee.CharField(max_length=100)

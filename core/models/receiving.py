@@ -36,7 +36,10 @@ class StoredFileChunk(BaseModel):
 
 
 class ExpectedReceipt(BaseModel):
-    """An advance ship notice: what a supplier's EPCIS file says is on its way."""
+    """An advance ship notice: what a supplier's EPCIS file says is on its way.
+
+    The seller's name and address are kept as the file stated them: they are part of the
+    transaction information we must be able to show for six years."""
 
     file = peewee.ForeignKeyField(StoredFile, unique=True)
     supplier = peewee.ForeignKeyField(Partner)
@@ -44,27 +47,35 @@ class ExpectedReceipt(BaseModel):
     po_reference = peewee.CharField(max_length=80, default="")
     despatch_reference = peewee.CharField(max_length=80, default="")
     document_id = peewee.CharField(max_length=120, default="")
+    seller_name = peewee.CharField(max_length=200, default="")
+    seller_address = peewee.CharField(max_length=300, default="")
     shipped_at = UtcDateTimeField(null=True)
-    status = peewee.CharField(max_length=20, default="expected")
+    status = peewee.CharField(max_length=20, default="expected")  # core.vocab.AsnStatus
     warnings = peewee.TextField(default="")
     statement_affirmed = peewee.BooleanField(default=False)
     legal_notice = peewee.TextField(default="")
     created_at = UtcDateTimeField()
-
-
-class ExpectedPackage(BaseModel):
-    asn = peewee.ForeignKeyField(ExpectedReceipt, backref="packages", on_delete="CASCADE")
-    product = peewee.ForeignKeyField(Product)
-    serial = peewee.CharField(max_length=20)
-    lot_number = peewee.CharField(max_length=20)
-    expiry = peewee.DateField()
-    case_sscc = peewee.CharField(max_length=18, default="")
+    created_by = peewee.CharField(max_length=60, default="")
 
     class Meta:
-        indexes = ((("asn", "product", "serial"), True), (("case_sscc",), False))
+        indexes = ((("supplier", "document_id"), False), (("status",), False))
+
+
+class ExpectedContainer(BaseModel):
+    """A case or pallet in the file, with the pallet it sits on: scanning a pallet's SSCC
+    receives every case on it."""
+
+    asn = peewee.ForeignKeyField(ExpectedReceipt, backref="containers")
+    sscc = peewee.CharField(max_length=18)
+    parent_sscc = peewee.CharField(max_length=18, default="")
+
+    class Meta:
+        indexes = ((("asn", "sscc"), True),)
 
 
 class Receipt(BaseModel):
+    """One posted delivery: immutable once written."""
+
     number = peewee.CharField(max_length=20, unique=True)
     asn = peewee.ForeignKeyField(ExpectedReceipt, null=True)
     purchase_order = peewee.ForeignKeyField(PurchaseOrder, null=True)
@@ -72,6 +83,63 @@ class Receipt(BaseModel):
     received_at = UtcDateTimeField()
     received_by = peewee.CharField(max_length=60)
     note = peewee.TextField(default="")
+
+
+class ReceivingScan(BaseModel):
+    """One scan at the receiving dock, with the outcome it was given. Open scans (no
+    receipt yet) survive a crash or a lunch break; posting stamps them with the receipt."""
+
+    asn = peewee.ForeignKeyField(ExpectedReceipt, null=True)
+    purchase_order = peewee.ForeignKeyField(PurchaseOrder, null=True)
+    supplier = peewee.ForeignKeyField(Partner)
+    raw = peewee.CharField(max_length=200, default="")
+    sscc = peewee.CharField(max_length=18, default="")
+    product = peewee.ForeignKeyField(Product, null=True)
+    serial = peewee.CharField(max_length=20, default="")
+    lot_number = peewee.CharField(max_length=20, default="")
+    expiry = peewee.DateField(null=True)
+    units = peewee.IntegerField(default=1)
+    outcome = peewee.CharField(max_length=24)  # core.vocab.ReceiveOutcome
+    detail = peewee.CharField(max_length=300, default="")
+    note = peewee.CharField(max_length=200, default="")
+    scanned_at = UtcDateTimeField()
+    scanned_by = peewee.CharField(max_length=60)
+    receipt = peewee.ForeignKeyField(Receipt, null=True, backref="scans")
+
+    class Meta:
+        indexes = ((("asn", "receipt"), False), (("purchase_order", "receipt"), False))
+
+
+class ExpectedPackage(BaseModel):
+    """A package the supplier's file says is coming; `scan` is set when it is scanned
+    in (directly, or through its case or pallet)."""
+
+    asn = peewee.ForeignKeyField(ExpectedReceipt, backref="packages")
+    product = peewee.ForeignKeyField(Product)
+    serial = peewee.CharField(max_length=20)
+    lot_number = peewee.CharField(max_length=20)
+    expiry = peewee.DateField()
+    case_sscc = peewee.CharField(max_length=18, default="")
+    scan = peewee.ForeignKeyField(ReceivingScan, null=True)
+
+    class Meta:
+        indexes = ((("asn", "product", "serial"), True), (("asn", "case_sscc"), False),
+                   (("product", "serial"), False), (("scan",), False))
+
+
+class ReceiptException(BaseModel):
+    """An exception case met on a receipt and what was done about it (a DSCSA record)."""
+
+    receipt = peewee.ForeignKeyField(Receipt, backref="exceptions")
+    outcome = peewee.CharField(max_length=24)  # core.vocab.ReceiveOutcome
+    product = peewee.ForeignKeyField(Product, null=True)
+    serial = peewee.CharField(max_length=20, default="")
+    lot_number = peewee.CharField(max_length=20, default="")
+    expiry = peewee.DateField(null=True)
+    sscc = peewee.CharField(max_length=18, default="")
+    quantity = peewee.IntegerField(default=1)
+    package = peewee.ForeignKeyField(Package, null=True)
+    detail = peewee.CharField(max_length=300, default="")
 
 
 class ReceiptLine(BaseModel):
@@ -83,6 +151,9 @@ class ReceiptLine(BaseModel):
     quantity = peewee.IntegerField()
     unit_cost = MoneyField()
     cost_source = peewee.CharField(max_length=10)  # po | standard
+
+    class Meta:
+        indexes = ((("lot",), False),)
 
 
 class DscsaTransaction(BaseModel):
@@ -103,6 +174,9 @@ class DscsaTransaction(BaseModel):
     legal_notice = peewee.TextField(default="")
     created_at = UtcDateTimeField()
 
+    class Meta:
+        indexes = ((("partner", "direction"), False), (("receipt",), False))
+
 
 class DscsaLine(BaseModel):
     """TI per product and lot (elements A-F of the statute), frozen as sent/received."""
@@ -116,6 +190,9 @@ class DscsaLine(BaseModel):
     dosage_form = peewee.CharField(max_length=60)
     ndc = peewee.CharField(max_length=13)
     container_size = peewee.CharField(max_length=120)
+
+    class Meta:
+        indexes = ((("lot",), False),)
 
 
 class DscsaPackage(BaseModel):
