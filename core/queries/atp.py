@@ -5,6 +5,10 @@ the partner screen: wholesalers and 3PLs need a valid state license and a curren
 FDA annual-report check; manufacturers and repackagers an FDA registration;
 dispensers a state license; anyone trading controlled substances a DEA registration
 covering the schedule. A warning starts 30 days before any expiry.
+
+A renewal is a new evidence row next to the old one (kept as history), so only the
+newest record of each kind and state counts: the one verified last, or entered last
+when verified the same day.
 """
 
 from __future__ import annotations
@@ -52,6 +56,21 @@ class PartnerNotAuthorized(RxDeskError):
         self.status = status
 
 
+def newest_first(evidence: Iterable[PartnerEvidence]) -> list[PartnerEvidence]:
+    return sorted(evidence, key=lambda e: (e.verified_on or date.min, e.id), reverse=True)
+
+
+def current_evidence(evidence: Iterable[PartnerEvidence]) -> list[PartnerEvidence]:
+    """The newest record of each (kind, state); the rest are history a renewal replaced."""
+    seen: set[tuple[str, str]] = set()
+    current = []
+    for e in newest_first(evidence):
+        if (e.kind, e.state) not in seen:
+            seen.add((e.kind, e.state))
+            current.append(e)
+    return current
+
+
 def _describe(e: PartnerEvidence) -> str:
     kind = EvidenceKind(e.kind)
     if kind is EvidenceKind.STATE_LICENSE:
@@ -88,6 +107,7 @@ def _evaluate(partner: Partner, evidence: list[PartnerEvidence], on: date,
               schedules: Iterable[Schedule]) -> AtpStatus:
     reasons: list[str] = []
     warnings: list[str] = []
+    evidence = current_evidence(evidence)
     if not partner.active:
         reasons.append("the partner is marked inactive")
 

@@ -7,7 +7,8 @@ from datetime import date
 
 from core.errors import NotFound
 from core.models import Partner, PartnerAddress, PartnerEvidence
-from core.queries.atp import AtpStatus, atp_status
+from core.models.partners import RETIRED_SHIP_TO
+from core.queries.atp import AtpStatus, atp_status, current_evidence, newest_first
 from core.queries.paging import PAGE, contains
 from core.vocab import AddressKind, EvidenceKind, PartnerType
 
@@ -43,6 +44,7 @@ class AddressRow:
     country: str
     gln: str
     is_default: bool
+    active: bool = True  # False: a retired ship-to, kept because records may name it
 
     def one_line(self) -> str:
         return f"{self.street}, {self.city}, {self.state} {self.postal_code}"
@@ -59,6 +61,7 @@ class EvidenceRow:
     expiry: date | None
     verified_on: date | None
     verified_by: str
+    current: bool = True  # False: replaced by a newer record of its kind and state
 
 
 @dataclass(frozen=True)
@@ -108,20 +111,30 @@ def partner_detail(partner_id: int, on: date | None = None) -> PartnerDetail:
     p = Partner.get_or_none(Partner.id == partner_id)
     if p is None:
         raise NotFound("trading partner", partner_id)
-    addresses = [AddressRow(a.id, AddressKind(a.kind), a.name, a.street, a.city, a.state,
-                            a.postal_code, a.country, a.gln or "", a.is_default)
-                 for a in PartnerAddress.select().where(PartnerAddress.partner == p)
-                 .order_by(PartnerAddress.kind, PartnerAddress.id)]
-    evidence = [EvidenceRow(e.id, EvidenceKind(e.kind), e.state, e.number, e.license_type,
-                            e.schedules, e.expiry, e.verified_on, e.verified_by)
-                for e in PartnerEvidence.select().where(PartnerEvidence.partner == p)
-                .order_by(PartnerEvidence.kind, PartnerEvidence.expiry.desc())]
-    default = next((a for a in addresses if a.is_default), None)
+    addresses = sorted(
+        (_address(a) for a in PartnerAddress.select().where(PartnerAddress.partner == p)),
+        key=lambda a: (not a.active, a.kind.value, not a.is_default, a.id))
+    stored = newest_first(PartnerEvidence.select().where(PartnerEvidence.partner == p))
+    current = {e.id for e in current_evidence(stored)}
+    evidence = sorted(
+        (EvidenceRow(e.id, EvidenceKind(e.kind), e.state, e.number, e.license_type,
+                     e.schedules, e.expiry, e.verified_on, e.verified_by, e.id in current)
+         for e in stored),
+        key=lambda e: (e.kind.value, e.state))  # stable: newest first within each
+    default = next((a for a in addresses if a.is_default and a.kind is AddressKind.BILL_TO),
+                   next((a for a in addresses if a.is_default), None))
     row = PartnerRow(p.id, p.name, p.gln or "", p.is_customer, p.is_supplier,
                      PartnerType(p.partner_type), p.phone, default.city if default else "",
                      default.state if default else "", p.active)
     return PartnerDetail(row, p.email, p.gs1_prefix_length, addresses, evidence,
                          atp_status(p.id, on))
+
+
+def _address(a: PartnerAddress) -> AddressRow:
+    retired = a.kind == RETIRED_SHIP_TO
+    return AddressRow(a.id, AddressKind.SHIP_TO if retired else AddressKind(a.kind), a.name,
+                      a.street, a.city, a.state, a.postal_code, a.country, a.gln or "",
+                      a.is_default, not retired)
 
 
 def partner_by_gln(gln: str) -> PartnerRow | None:
