@@ -11,22 +11,24 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
 from core import connection, importing, migrations, secrets, settings
 from core.db import close_database, parse_url
 from core.errors import (
-    AccountDisabled, AlreadyInitialised, BadDatabaseUrl, DatabaseError, DatabaseNotInitialised,
+    AlreadyInitialised, BadDatabaseUrl, DatabaseError, DatabaseNotInitialised,
     DatabaseTooNew, InvalidInput, NotFound, RxDeskError,
 )
-from core.permissions import Actor, Role
+from core.cli_support import (
+    EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PROG, acting_user, json_option,
+    open_ready, plain, print_json,
+)
+from core.permissions import Role
 from core.queries.audit import verify_chain
 from core.queries.company import CompanyProfile, company_profile
 from core.queries.inventory import on_hand_rows
@@ -38,9 +40,6 @@ from core.services import company as company_service
 from core.services import users as user_service
 from core.services.auth import check_password_rules
 from core.services.company import clean_company_fields
-
-PROG = "rxdesk-admin"
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 # (option, company field, help) shared by `init` and `company set`.
 COMPANY_OPTIONS = (
@@ -147,21 +146,21 @@ def build_parser() -> ArgumentParser:
                    help="first administrator's full name")
     _password_file_option(p, "--admin-password-file")
     _company_options(p)
-    _json_option(p)
+    json_option(p)
 
     p = command(commands, "company", None, "show or change the company profile")
     company = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = command(company, "show", cmd_company_show, "show the company profile")
-    _json_option(p)
+    json_option(p)
     p = command(company, "set", cmd_company_set, "change company profile fields")
     p.add_argument("--name", dest="legal_name", metavar="NAME", help="company legal name")
     p.add_argument("--gln", help="the company's 13-digit GLN")
     _company_options(p)
-    _json_option(p)
+    json_option(p)
 
     p = command(commands, "migrate", cmd_migrate, "upgrade the database schema to this "
                 "RxDesk's version (SQLite files are copied aside first)")
-    _json_option(p)
+    json_option(p)
 
     p = command(commands, "users", None, "add, list, disable, enable users or reset a "
                 "password")
@@ -172,30 +171,30 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--name", default="", metavar="FULL", help="full name")
     _password_file_option(p, "--password-file")
-    _json_option(p)
+    json_option(p)
     p = command(users, "list", cmd_users_list, "list every user")
-    _json_option(p)
+    json_option(p)
     for name, handler, text in (("disable", cmd_users_disable, "disable an account"),
                                 ("enable", cmd_users_enable, "re-enable an account")):
         p = command(users, name, handler, text)
         p.add_argument("username", metavar="USER")
-        _json_option(p)
+        json_option(p)
     p = command(users, "reset-password", cmd_users_reset_password, "set a temporary "
                 "password and unlock the account")
     p.add_argument("username", metavar="USER")
     _password_file_option(p, "--password-file")
-    _json_option(p)
+    json_option(p)
 
     _stock_commands(commands, command)
 
     p = command(commands, "verify-audit", cmd_verify_audit, "recompute the audit trail's "
                 "hash chain; exit 1 if an entry was changed or removed")
-    _json_option(p)
+    json_option(p)
 
     p = command(commands, "backup", cmd_backup, "back up the database to one file")
     p.add_argument("--to", required=True, metavar="FILE", help="backup file to write")
     p.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    _json_option(p)
+    json_option(p)
 
     p = command(commands, "login-db", cmd_login_db, "test a PostgreSQL password and store "
                 "it in this computer's keyring")
@@ -206,7 +205,7 @@ def build_parser() -> ArgumentParser:
     p.add_argument("--scale", choices=("small", "tiny"), default="small",
                    help="size of the demo business built the first time (default: small, "
                    "about 200 products and 50,000 packages)")
-    _json_option(p)
+    json_option(p)
     return parser
 
 
@@ -234,48 +233,11 @@ def _password_file_option(parser: ArgumentParser, option: str) -> None:
                         "trailing newline is removed) instead of asking")
 
 
-def _json_option(parser: ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
-
-
 def _version_text() -> str:
     return f"{PROG} {migrations.app_version()} (schema version {migrations.LATEST})"
 
 
 # --- shared helpers ----------------------------------------------------------------
-
-def _open_ready(args) -> connection.Opened:
-    url = connection.resolve_url(args.db)
-    target = parse_url(url)
-    if target.backend == "sqlite" and not target.path.exists():
-        # Opening would create an empty file at a mistyped path; say so instead.
-        raise DatabaseError(f"There is no database file {target.path}; check --db or "
-                            f"$RXDESK_DB, or create it with '{PROG} init'.")
-    opened = connection.connect(url)
-    opened.require_ready()
-    return opened
-
-
-def acting_user(args) -> Actor:
-    """`--user NAME` (an existing, active account) or the system actor."""
-    if args.user:
-        name = args.user.strip().lower()
-        row = next((u for u in list_users() if u.username == name), None)
-        if row is None:
-            raise NotFound("user", args.user)
-        if not row.active:
-            raise AccountDisabled(row.username)
-        return Actor(row.id, row.username, row.role)
-    return system_actor()
-
-
-def system_actor() -> Actor:
-    try:
-        os_user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name on this system
-        os_user = "unknown"
-    return Actor(None, f"{PROG}:{os_user}"[:60], Role.ADMIN)
-
 
 def read_password(path: str | None, prompt: str, confirm: bool, field: str = "password",
                   rules: bool = True) -> str:
@@ -306,20 +268,8 @@ def _company_changes(args, names: Sequence[str]) -> dict[str, object]:
     return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    return value
-
-
-def _print_json(out: TextIO, data: object) -> None:
-    out.write(json.dumps(data, indent=2, default=_plain) + "\n")
-
-
 def _company_dict(profile: CompanyProfile) -> dict[str, object]:
-    return {key: _plain(value) for key, value in profile.as_dict().items()}
+    return {key: plain(value) for key, value in profile.as_dict().items()}
 
 
 def _print_company(out: TextIO, profile: CompanyProfile) -> None:
@@ -327,7 +277,7 @@ def _print_company(out: TextIO, profile: CompanyProfile) -> None:
     for key, value in profile.as_dict().items():
         if key == "is_demo":
             value = "yes" if value else "no"
-        shown = "" if value is None else _plain(value)
+        shown = "" if value is None else plain(value)
         out.write(f"{COMPANY_LABELS[key] + ':':<{width + 1}} {shown}\n")
 
 
@@ -335,15 +285,15 @@ def _user_dict(row: UserRow) -> dict[str, object]:
     return {
         "username": row.username, "full_name": row.full_name, "role": row.role.value,
         "active": row.active, "status": row.status.lower(),
-        "locked_until": _plain(row.locked_until),
+        "locked_until": plain(row.locked_until),
         "must_change_password": row.must_change_password,
-        "last_login_at": _plain(row.last_login_at),
+        "last_login_at": plain(row.last_login_at),
     }
 
 
 def _report_user(out: TextIO, args, row: UserRow, text: str) -> int:
     if args.json:
-        _print_json(out, _user_dict(row))
+        print_json(out, _user_dict(row))
     else:
         out.write(text + "\n")
     return EXIT_OK
@@ -369,7 +319,7 @@ def cmd_init(args, out: TextIO) -> int:
                              admin_full_name=args.admin_name, **extra)
     profile = company_profile()
     if args.json:
-        _print_json(out, {"database": opened.target.url, "schema_version": migrated.to_version,
+        print_json(out, {"database": opened.target.url, "schema_version": migrated.to_version,
                           "company": _company_dict(profile), "admin": actor.username})
     else:
         out.write(f"Initialised {name} (schema version {migrated.to_version}) for "
@@ -378,12 +328,12 @@ def cmd_init(args, out: TextIO) -> int:
 
 
 def cmd_company_show(args, out: TextIO) -> int:
-    opened = _open_ready(args)
+    opened = open_ready(args)
     profile = company_profile()
     if profile is None:
         raise DatabaseNotInitialised(opened.target.display_name)
     if args.json:
-        _print_json(out, _company_dict(profile))
+        print_json(out, _company_dict(profile))
     else:
         _print_company(out, profile)
     return EXIT_OK
@@ -396,12 +346,12 @@ def cmd_company_set(args, out: TextIO) -> int:
         raise UsageError("company set: nothing to change; give at least one option such as "
                          f"--phone (see '{PROG} company set --help')")
     clean_company_fields(changes)
-    _open_ready(args)
+    open_ready(args)
     actor = acting_user(args)
     before = company_profile()
     after = company_service.update_company(actor, **changes)
     if args.json:
-        _print_json(out, _company_dict(after))
+        print_json(out, _company_dict(after))
     else:
         described = audit.describe_changes(before.as_dict(), after.as_dict()) if before else ""
         out.write(f"Company profile updated: {described}\n")
@@ -418,8 +368,8 @@ def cmd_migrate(args, out: TextIO) -> int:
         result = connection.upgrade(opened)
     changed = result.from_version != result.to_version
     if args.json:
-        _print_json(out, {"from_version": result.from_version, "to_version": result.to_version,
-                          "changed": changed, "backup": _plain(result.backup)})
+        print_json(out, {"from_version": result.from_version, "to_version": result.to_version,
+                          "changed": changed, "backup": plain(result.backup)})
         return EXIT_OK
     if not changed:
         out.write(f"already at version {result.to_version}\n")
@@ -434,7 +384,7 @@ def cmd_migrate(args, out: TextIO) -> int:
 
 def cmd_users_add(args, out: TextIO) -> int:
     username = user_service.validate_username(args.username)
-    _open_ready(args)
+    open_ready(args)
     actor = acting_user(args)
     password = read_password(args.password_file, f"Temporary password for '{username}': ",
                              confirm=True)
@@ -444,10 +394,10 @@ def cmd_users_add(args, out: TextIO) -> int:
 
 
 def cmd_users_list(args, out: TextIO) -> int:
-    _open_ready(args)
+    open_ready(args)
     rows = list_users()
     if args.json:
-        _print_json(out, [_user_dict(row) for row in rows])
+        print_json(out, [_user_dict(row) for row in rows])
         return EXIT_OK
     table = [("USER", "ROLE", "STATUS", "LAST SIGN-IN", "NAME")]
     for row in rows:
@@ -462,7 +412,7 @@ def cmd_users_list(args, out: TextIO) -> int:
 
 
 def _set_active(args, out: TextIO, active: bool) -> int:
-    _open_ready(args)
+    open_ready(args)
     row = user_service.set_active(acting_user(args), args.username, active)
     word = "enabled" if active else "disabled"
     return _report_user(out, args, row, f"User '{row.username}' is {word}.")
@@ -477,7 +427,7 @@ def cmd_users_enable(args, out: TextIO) -> int:
 
 
 def cmd_users_reset_password(args, out: TextIO) -> int:
-    _open_ready(args)
+    open_ready(args)
     actor = acting_user(args)
     name = args.username.strip().lower()
     if not any(u.username == name for u in list_users()):
@@ -490,10 +440,10 @@ def cmd_users_reset_password(args, out: TextIO) -> int:
 
 
 def cmd_verify_audit(args, out: TextIO) -> int:
-    _open_ready(args)
+    open_ready(args)
     check = verify_chain()
     if args.json:
-        _print_json(out, {"intact": check.intact, "checked": check.checked,
+        print_json(out, {"intact": check.intact, "checked": check.checked,
                           "first_broken": check.first_broken, "problem": check.problem})
     elif check.intact:
         out.write(f"audit trail intact: {check.checked} entries checked\n")
@@ -516,11 +466,11 @@ def _stock_commands(commands, command: Callable) -> None:
                        "sheet); see docs/import.md for the columns")
         p.add_argument("--check", action="store_true", help="check every row and report "
                        "problems, but import nothing")
-        _json_option(p)
+        json_option(p)
 
     p = command(commands, "inventory", cmd_inventory, "on-hand stock per product, lot, "
                 "location and status")
-    _json_option(p)
+    json_option(p)
 
     p = command(commands, "scan", cmd_scan, "read a barcode scan: GTIN, serial, lot, expiry, "
                 "SSCC and which product it is")
@@ -530,16 +480,16 @@ def _stock_commands(commands, command: Callable) -> None:
                    "group separator, e.g. '<GS>' (default: this workstation's setting)")
     p.add_argument("--no-db", action="store_true", help="only read the scan; do not look "
                    "up the product")
-    _json_option(p)
+    json_option(p)
 
 
 def _import(args, out: TextIO, run: Callable, noun: str) -> int:
-    _open_ready(args)
+    open_ready(args)
     try:
         result = run(acting_user(args), Path(args.file), check_only=args.check)
     except importing.ImportRejected as rejected:
         if args.json:
-            _print_json(out, {"imported": 0, "errors": [p.as_dict() for p in
+            print_json(out, {"imported": 0, "errors": [p.as_dict() for p in
                                                         rejected.problems]})
         else:
             for problem in rejected.problems:
@@ -553,7 +503,7 @@ def _import(args, out: TextIO, run: Callable, noun: str) -> int:
         data: dict[str, object] = {"imported": result.imported, "errors": []}
         if args.check:
             data["checked"] = result.rows
-        _print_json(out, data)
+        print_json(out, data)
     elif args.check:
         out.write(f"{result.file}: all {result.rows} {noun} are fine; nothing was imported "
                   "(--check).\n")
@@ -572,11 +522,11 @@ def cmd_import_partners(args, out: TextIO) -> int:
 
 
 def cmd_inventory(args, out: TextIO) -> int:
-    _open_ready(args)
+    open_ready(args)
     rows = on_hand_rows()
     if args.json:
-        _print_json(out, [{"ndc": r.ndc, "gtin": r.gtin, "product": r.product, "lot": r.lot,
-                           "expiry": _plain(r.expiry), "location": r.location,
+        print_json(out, [{"ndc": r.ndc, "gtin": r.gtin, "product": r.product, "lot": r.lot,
+                           "expiry": plain(r.expiry), "location": r.location,
                            "status": r.status, "quantity": r.quantity} for r in rows])
         return EXIT_OK
     if not rows:
@@ -606,9 +556,9 @@ def cmd_scan(args, out: TextIO) -> int:
         else:
             ndc, product = match.ndc or None, match.product_name or None
     result = {"gtin": scan.gtin, "ndc": ndc, "serial": scan.serial, "lot": scan.lot,
-              "expiry": _plain(scan.expiry), "sscc": scan.sscc, "product": product}
+              "expiry": plain(scan.expiry), "sscc": scan.sscc, "product": product}
     if args.json:
-        _print_json(out, result)
+        print_json(out, result)
     else:
         for key, value in result.items():
             label = key.upper() if key in ("gtin", "ndc", "sscc") else key.capitalize()
@@ -619,7 +569,7 @@ def cmd_scan(args, out: TextIO) -> int:
 def _scan_database(args) -> bool:
     """Open the database for the product lookup; without one the scan is still read."""
     try:
-        _open_ready(args)
+        open_ready(args)
     except BadDatabaseUrl:
         raise
     except DatabaseError as exc:
@@ -629,10 +579,10 @@ def _scan_database(args) -> bool:
 
 
 def cmd_backup(args, out: TextIO) -> int:
-    opened = _open_ready(args)
+    opened = open_ready(args)
     result = backup.back_up(acting_user(args), opened.target, Path(args.to), force=args.force)
     if args.json:
-        _print_json(out, result.as_dict())
+        print_json(out, result.as_dict())
     else:
         out.write(f"backed up {opened.target.display_name} to {result.path} "
                   f"({_size_text(result.size)}); {result.check}\n")
@@ -672,7 +622,7 @@ def cmd_demo(args, out: TextIO) -> int:
         raise InvalidInput("db", f"{opened.target.display_name} holds a real company, not "
                            "the demo; give the demo database's address with --db.")
     if args.json:
-        _print_json(out, {"url": opened.target.url, "accounts": [
+        print_json(out, {"url": opened.target.url, "accounts": [
             {"username": a.username, "password": a.password, "role": a.role.value}
             for a in accounts]})
         return EXIT_OK

@@ -27,7 +27,7 @@ from core import gs1
 from core.db import write_transaction
 from core.epcis import EpcisDocument, ProductClass, read_epcis
 from core.epcis.reader import MAX_BYTES
-from core.errors import InvalidInput, RxDeskError
+from core.errors import InvalidInput
 from core.models import (Company, ExpectedContainer, ExpectedPackage, ExpectedReceipt, Lot,
                          Partner, PartnerAddress, Product, PurchaseOrder, StoredFile,
                          StoredFileChunk)

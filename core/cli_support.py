@@ -1,0 +1,71 @@
+"""What every rxdesk-admin command shares: exit codes, opening the database, the acting
+user and JSON output. Kept apart from core.cli so command groups can live in their own
+modules (core.cli_receiving) without importing each other."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from argparse import ArgumentParser
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+from core import connection
+from core.db import parse_url
+from core.errors import AccountDisabled, DatabaseError, NotFound
+from core.permissions import Actor, Role
+from core.queries.users import list_users
+
+PROG = "rxdesk-admin"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def open_ready(args) -> connection.Opened:
+    url = connection.resolve_url(args.db)
+    target = parse_url(url)
+    if target.backend == "sqlite" and not target.path.exists():
+        # Opening would create an empty file at a mistyped path; say so instead.
+        raise DatabaseError(f"There is no database file {target.path}; check --db or "
+                            f"$RXDESK_DB, or create it with '{PROG} init'.")
+    opened = connection.connect(url)
+    opened.require_ready()
+    return opened
+
+
+def acting_user(args) -> Actor:
+    """`--user NAME` (an existing, active account) or the system actor."""
+    if args.user:
+        name = args.user.strip().lower()
+        row = next((u for u in list_users() if u.username == name), None)
+        if row is None:
+            raise NotFound("user", args.user)
+        if not row.active:
+            raise AccountDisabled(row.username)
+        return Actor(row.id, row.username, row.role)
+    return system_actor()
+
+
+def system_actor() -> Actor:
+    try:
+        os_user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name on this system
+        os_user = "unknown"
+    return Actor(None, f"{PROG}:{os_user}"[:60], Role.ADMIN)
+
+
+def plain(value: object) -> object:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (Path, Decimal)):
+        return str(value)
+    return value
+
+
+def print_json(out: TextIO, data: object) -> None:
+    out.write(json.dumps(data, indent=2, default=plain) + "\n")
+
+
+def json_option(parser: ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")

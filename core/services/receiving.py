@@ -1,0 +1,762 @@
+"""Receiving: scans at the dock, each given its GS1 US exception outcome, then one posting.
+
+A delivery is received against a ship notice (the supplier's EPCIS file) or, when no file
+came, against the purchase order. Each scan is evaluated at once and kept (an open scan
+survives a restart); `post_receipt` then writes, in one transaction: the packages, the
+moves supplier -> receiving -> bin (or quarantine), the receipt with its cost layers and
+exceptions, the inbound DSCSA transaction, the PO's received quantities and the audit
+entry.
+
+Outcomes, strongest first (core.vocab.ReceiveOutcome): serial already in RxDesk (suspect),
+damaged, lot or expiry differing from the supplier's data, overage / product without data,
+expired, below the product's minimum shelf life; otherwise received into a saleable bin.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from peewee import fn
+
+from core.db import write_transaction
+from core.errors import InvalidInput, NotFound, RxDeskError
+from core.models import (Company, Container, DscsaLine, DscsaPackage, DscsaTransaction,
+                         ExpectedContainer, ExpectedPackage, ExpectedReceipt, Location, Lot,
+                         Package, Product, PurchaseOrder, PurchaseOrderLine, Receipt,
+                         ReceiptException, ReceiptLine, ReceivingScan, StockBalance)
+from core.models.base import utc_now
+from core.ndc import Ndc
+from core.permissions import Actor, Permission
+from core.queries.atp import require_authorized
+from core.scanning import Scan, parse_scan, require_product_identifier
+from core.services import audit, ledger, purchasing
+from core.services.access import authorize
+from core.services.ledger import MoveLine
+from core.vocab import AsnStatus, LocationKind, MoveReason, PackageStatus, PoStatus
+from core.vocab import ReceiveOutcome as Outcome
+
+BATCH = 500
+OPEN_ASN = (AsnStatus.EXPECTED.value, AsnStatus.PARTIALLY_RECEIVED.value)
+OPEN_PO = (PoStatus.CONFIRMED.value, PoStatus.PARTIALLY_RECEIVED.value)
+MISMATCH = (Outcome.LOT_MISMATCH, Outcome.EXPIRY_MISMATCH)
+
+
+class ScanRefused(RxDeskError):
+    """A scan that cannot be counted at all (not recorded): already scanned, a case not
+    in the shipment, a barcode without a product identifier."""
+
+    title = "Scan not counted"
+
+
+class NothingToPost(RxDeskError):
+    title = "Nothing scanned"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What is being received: a ship notice, or a PO when no file came."""
+
+    asn_id: int | None = None
+    po_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if (self.asn_id is None) == (self.po_id is None):
+            raise InvalidInput("delivery", "Receive against one ship notice or one purchase "
+                               "order.")
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Units of one product and lot given one outcome by a scan."""
+
+    product_id: int
+    product: str
+    lot_number: str
+    expiry: date | None
+    outcome: Outcome
+    units: int
+    serial: str = ""
+
+
+@dataclass
+class ScanResult:
+    scan_id: int
+    outcome: Outcome  # the scan's headline: RECEIVED unless every unit had one exception
+    units: int
+    message: str
+    counted: list[Counted] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.RECEIVED
+
+
+@dataclass
+class ReceiptResult:
+    receipt_id: int
+    number: str
+    received: list[tuple[str, str, str, int, str]]  # (gtin, product, lot, units, location)
+    exceptions: list[Counted]
+    warnings: list[str]
+    asn_status: AsnStatus | None
+    po_status: PoStatus | None
+
+
+# --------------------------------------------------------------------- the delivery
+
+def _open_delivery(delivery: Delivery) -> tuple[ExpectedReceipt | None, PurchaseOrder | None]:
+    if delivery.asn_id is not None:
+        asn = ExpectedReceipt.get_or_none(ExpectedReceipt.id == delivery.asn_id)
+        if asn is None:
+            raise NotFound("ship notice", delivery.asn_id)
+        if asn.status not in OPEN_ASN:
+            raise InvalidInput("asn", f"Ship notice {asn.id} is "
+                               f"{AsnStatus(asn.status).label.lower()}; nothing more can be "
+                               "received on it.")
+        po = PurchaseOrder.get_by_id(asn.purchase_order_id) if asn.purchase_order_id else None
+        return asn, po
+    po = PurchaseOrder.get_or_none(PurchaseOrder.id == delivery.po_id)
+    if po is None:
+        raise NotFound("purchase order", delivery.po_id)
+    if po.status not in OPEN_PO:
+        raise InvalidInput("po", f"{po.number} is {PoStatus(po.status).label.lower()}; only a "
+                           "confirmed purchase order can be received.")
+    return None, po
+
+
+def _open_scans(asn: ExpectedReceipt | None, po: PurchaseOrder | None):
+    query = ReceivingScan.select().where(ReceivingScan.receipt.is_null())
+    if asn is not None:
+        return query.where(ReceivingScan.asn == asn)
+    return query.where(ReceivingScan.purchase_order == po, ReceivingScan.asn.is_null())
+
+
+# ------------------------------------------------------------------------ evaluation
+
+class _Judge:
+    """Gives each package its outcome; caches what it looked up for this scan."""
+
+    def __init__(self, today: date):
+        self.today = today
+        self.products: dict[int, Product] = {}
+        self.lot_expiry: dict[tuple[int, str], date | None] = {}
+
+    def product(self, product_id: int) -> Product:
+        if product_id not in self.products:
+            self.products[product_id] = Product.get_by_id(product_id)
+        return self.products[product_id]
+
+    def known_lot_expiry(self, product_id: int, lot_number: str) -> date | None:
+        key = (product_id, lot_number)
+        if key not in self.lot_expiry:
+            lot = Lot.get_or_none((Lot.product == product_id) & (Lot.lot_number == lot_number))
+            self.lot_expiry[key] = lot.expiry if lot else None
+        return self.lot_expiry[key]
+
+    def in_rxdesk(self, product_id: int, serials: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(serials), BATCH):
+            found.update(s for (s,) in Package.select(Package.serial).where(
+                (Package.product == product_id)
+                & Package.serial.in_(list(serials[start:start + BATCH]))).tuples())
+        return found
+
+    def dating(self, product_id: int, lot_number: str, expiry: date) -> tuple[Outcome, str]:
+        known = self.known_lot_expiry(product_id, lot_number)
+        if known is not None and known != expiry:
+            return (Outcome.EXPIRY_MISMATCH, f"lot {lot_number} expires {known} in our records, "
+                    f"{expiry} here")
+        if expiry < self.today:
+            return Outcome.EXPIRED, f"expired {expiry}"
+        minimum = self.product(product_id).min_shelf_life_days
+        if minimum and expiry < self.today + timedelta(days=minimum):
+            return (Outcome.SHORT_DATED, f"expires {expiry}, less than the {minimum} days "
+                    "of shelf life required on receipt")
+        return Outcome.RECEIVED, ""
+
+
+def _stronger(*pairs: tuple[Outcome, str]) -> tuple[Outcome, str]:
+    return next((pair for pair in pairs if pair[0] is not Outcome.RECEIVED),
+                (Outcome.RECEIVED, ""))
+
+
+# ---------------------------------------------------------------------------- scanning
+
+def record_scan(actor: Actor, delivery: Delivery, data: str, gs_replacement: str = "",
+                damaged: bool = False, note: str = "") -> ScanResult:
+    """Count one scan (a case or pallet SSCC, or a package's DataMatrix) into `delivery`."""
+    scan = parse_scan(data, gs_replacement)
+    if damaged and not note.strip():
+        raise InvalidInput("note", "Say what is damaged (e.g. 'crushed case, seal broken').")
+    with write_transaction():
+        authorize(actor, Permission.RECEIVE)
+        asn, po = _open_delivery(delivery)
+        judge = _Judge(date.today())
+        if scan.sscc and not scan.serial:
+            if asn is None:
+                raise ScanRefused(
+                    f"Case {scan.sscc} cannot be received without the supplier's file: "
+                    "without data RxDesk cannot know what is inside. Import the file, or open "
+                    "the case and scan each package.")
+            return _scan_case(actor, asn, scan, judge, damaged, note)
+        return _scan_package(actor, asn, po, require_product_identifier(scan), judge, damaged,
+                             note)
+
+
+def _new_scan(actor: Actor, asn, po, supplier_id: int, raw: str, outcome: Outcome, **fields):
+    return ReceivingScan.create(
+        asn=asn, purchase_order=None if asn is not None else po, supplier=supplier_id,
+        raw=raw[:200], outcome=outcome.value, scanned_at=utc_now(),
+        scanned_by=actor.username, **fields)
+
+
+def _case_and_contents(asn: ExpectedReceipt, sscc: str) -> list[str]:
+    """The case (or pallet) and every case inside it."""
+    found, level = [sscc], [sscc]
+    while level:
+        level = [s for (s,) in ExpectedContainer.select(ExpectedContainer.sscc).where(
+            (ExpectedContainer.asn == asn) & ExpectedContainer.parent_sscc.in_(level)).tuples()]
+        found.extend(level)
+    return found
+
+
+def _scan_case(actor: Actor, asn: ExpectedReceipt, scan: Scan, judge: _Judge, damaged: bool,
+               note: str) -> ScanResult:
+    if not ExpectedContainer.select().where((ExpectedContainer.asn == asn)
+                                            & (ExpectedContainer.sscc == scan.sscc)).exists():
+        raise ScanRefused(
+            f"Case {scan.sscc} is not in ship notice {asn.id}. Set it aside, open it and scan "
+            "each package (they will be held as an overage until the supplier sends data).")
+    ssccs = _case_and_contents(asn, scan.sscc)
+    waiting = list(ExpectedPackage.select().where(
+        (ExpectedPackage.asn == asn) & ExpectedPackage.case_sscc.in_(ssccs)
+        & ExpectedPackage.scan.is_null()))
+    if not waiting:
+        raise ScanRefused(f"Case {scan.sscc} was already scanned; its packages are counted.")
+    head = _new_scan(actor, asn, None, asn.supplier_id, scan.raw, Outcome.RECEIVED,
+                     sscc=scan.sscc, units=len(waiting), note=note[:200],
+                     detail=f"case of {len(waiting)} packages")
+    counted = _judge_expected(actor, asn, head, waiting, judge, damaged, note)
+    return _result(head, counted, f"Case {scan.sscc}")
+
+
+def _judge_expected(actor: Actor, asn: ExpectedReceipt, head: ReceivingScan,
+                    waiting: list[ExpectedPackage], judge: _Judge, damaged: bool,
+                    note: str) -> list[Counted]:
+    """Outcomes for expected packages counted by one case scan (or by --all): the case's
+    row counts the good ones; each exception gets its own row naming the package."""
+    by_product: dict[int, list[ExpectedPackage]] = defaultdict(list)
+    for p in waiting:
+        by_product[p.product_id].append(p)
+    good: list[int] = []
+    counted: Counter = Counter()
+    for product_id, packages in by_product.items():
+        duplicates = judge.in_rxdesk(product_id, [p.serial for p in packages])
+        for p in packages:
+            outcome, detail = _stronger(
+                (Outcome.ALREADY_IN_STOCK, "serial already in RxDesk") if p.serial in duplicates
+                else (Outcome.RECEIVED, ""),
+                (Outcome.DAMAGED, note) if damaged else (Outcome.RECEIVED, ""),
+                judge.dating(product_id, p.lot_number, p.expiry))
+            counted[(product_id, p.lot_number, p.expiry, outcome)] += 1
+            if outcome is Outcome.RECEIVED:
+                good.append(p.id)
+                continue
+            row = _new_scan(actor, asn, None, asn.supplier_id, "", outcome, sscc=head.sscc,
+                            product=product_id, serial=p.serial, lot_number=p.lot_number,
+                            expiry=p.expiry, detail=detail[:300], note=note[:200])
+            ExpectedPackage.update(scan=row).where(ExpectedPackage.id == p.id).execute()
+    for start in range(0, len(good), BATCH):
+        (ExpectedPackage.update(scan=head)
+         .where(ExpectedPackage.id.in_(good[start:start + BATCH])).execute())
+    return [Counted(pid, judge.product(pid).name, lot, expiry, outcome, n)
+            for (pid, lot, expiry, outcome), n in counted.items()]
+
+
+def _scan_package(actor: Actor, asn, po, scan: Scan, judge: _Judge, damaged: bool,
+                  note: str) -> ScanResult:
+    product = Product.get_or_none(Product.gtin == scan.gtin)
+    if product is None:
+        raise ScanRefused(f"GTIN {scan.gtin} is not in the product master. Add the product "
+                          "(or import the supplier's file), then scan again.")
+    judge.products[product.id] = product
+    supplier_id = asn.supplier_id if asn is not None else po.supplier_id
+    expected = None
+    if asn is not None:
+        expected = ExpectedPackage.get_or_none(
+            (ExpectedPackage.asn == asn) & (ExpectedPackage.product == product)
+            & (ExpectedPackage.serial == scan.serial))
+        if expected is not None and expected.scan_id is not None:
+            raise ScanRefused(f"Package {scan.gtin} serial {scan.serial} was already scanned "
+                              "(by itself or in its case).")
+    if expected is None and _open_scans(asn, po).where(
+            (ReceivingScan.product == product) & (ReceivingScan.serial == scan.serial)).exists():
+        raise ScanRefused(f"Package {scan.gtin} serial {scan.serial} was already scanned.")
+    duplicate = bool(judge.in_rxdesk(product.id, [scan.serial]))
+    if expected is None:
+        data = ((Outcome.OVERAGE, f"not in ship notice {asn.id}") if asn is not None
+                else (Outcome.PRODUCT_WITHOUT_DATA, f"no supplier file for {po.number}"))
+    elif expected.lot_number != scan.lot:
+        data = (Outcome.LOT_MISMATCH, f"label lot {scan.lot}, supplier data lot "
+                f"{expected.lot_number}")
+    elif expected.expiry != scan.expiry:
+        data = (Outcome.EXPIRY_MISMATCH, f"label expiry {scan.expiry}, supplier data expiry "
+                f"{expected.expiry}")
+    else:
+        data = (Outcome.RECEIVED, "")
+    outcome, detail = _stronger(
+        (Outcome.ALREADY_IN_STOCK, "serial already in RxDesk") if duplicate
+        else (Outcome.RECEIVED, ""),
+        (Outcome.DAMAGED, note) if damaged else (Outcome.RECEIVED, ""),
+        data, judge.dating(product.id, scan.lot, scan.expiry))
+    row = _new_scan(actor, asn, po, supplier_id, scan.raw, outcome, product=product,
+                    serial=scan.serial, lot_number=scan.lot, expiry=scan.expiry,
+                    detail=detail[:300], note=note[:200])
+    if expected is not None:
+        ExpectedPackage.update(scan=row).where(ExpectedPackage.id == expected.id).execute()
+    counted = [Counted(product.id, product.name, scan.lot, scan.expiry, outcome, 1,
+                       scan.serial)]
+    return _result(row, counted, f"{product.name} serial {scan.serial}")
+
+
+def _result(row: ReceivingScan, counted: list[Counted], what: str) -> ScanResult:
+    units = sum(c.units for c in counted)
+    problems = [c for c in counted if c.outcome is not Outcome.RECEIVED]
+    if not problems:
+        return ScanResult(row.id, Outcome.RECEIVED, units, f"{what}: {units} received", counted)
+    headline = problems[0].outcome if len(problems) == len(counted) else Outcome.RECEIVED
+    parts = [f"{c.units} {c.outcome.label.lower()} ({c.outcome.consequence})" for c in problems]
+    good = units - sum(c.units for c in problems)
+    message = f"{what}: " + ("; ".join(parts) if not good else
+                             f"{good} received; " + "; ".join(parts))
+    return ScanResult(row.id, headline, units, message, counted)
+
+
+def remove_scan(actor: Actor, scan_id: int) -> int:
+    """Take back an open scan (a case takes its package exceptions with it); returns the
+    units no longer counted."""
+    with write_transaction():
+        authorize(actor, Permission.RECEIVE)
+        row = ReceivingScan.get_or_none(ReceivingScan.id == scan_id)
+        if row is None:
+            raise NotFound("scan", scan_id)
+        if row.receipt_id is not None:
+            raise InvalidInput("scan", "This scan is on a posted receipt; a posted receipt is "
+                               "corrected by a new stock adjustment, not by removing scans.")
+        rows = [row]
+        if row.sscc and not row.serial:
+            rows += list(ReceivingScan.select().where(
+                (ReceivingScan.asn == row.asn_id) & ReceivingScan.receipt.is_null()
+                & (ReceivingScan.sscc == row.sscc) & (ReceivingScan.id != row.id)))
+        ids = [r.id for r in rows]
+        ExpectedPackage.update(scan=None).where(ExpectedPackage.scan.in_(ids)).execute()
+        ReceivingScan.delete().where(ReceivingScan.id.in_(ids)).execute()
+        return row.units if row.sscc and not row.serial else 1
+
+
+def scan_everything_expected(actor: Actor, asn_id: int) -> list[ScanResult]:
+    """What `receive --all` does: count every unscanned case and loose package of the ship
+    notice as if scanned, with the same outcomes a scan would give."""
+    results = []
+    with write_transaction():
+        authorize(actor, Permission.RECEIVE)
+        asn, _ = _open_delivery(Delivery(asn_id=asn_id))
+        judge = _Judge(date.today())
+        tops = [s for (s,) in ExpectedContainer.select(ExpectedContainer.sscc).where(
+            (ExpectedContainer.asn == asn) & (ExpectedContainer.parent_sscc == ""))
+            .order_by(ExpectedContainer.id).tuples()]
+        for sscc in tops:
+            waiting = list(ExpectedPackage.select().where(
+                (ExpectedPackage.asn == asn)
+                & ExpectedPackage.case_sscc.in_(_case_and_contents(asn, sscc))
+                & ExpectedPackage.scan.is_null()))
+            if waiting:
+                head = _new_scan(actor, asn, None, asn.supplier_id, "", Outcome.RECEIVED,
+                                 sscc=sscc, units=len(waiting),
+                                 detail=f"case of {len(waiting)} packages (all expected)")
+                results.append(_result(head, _judge_expected(actor, asn, head, waiting, judge,
+                                                             False, ""), f"Case {sscc}"))
+        loose = list(ExpectedPackage.select().where(
+            (ExpectedPackage.asn == asn) & (ExpectedPackage.case_sscc == "")
+            & ExpectedPackage.scan.is_null()))
+        if loose:
+            head = _new_scan(actor, asn, None, asn.supplier_id, "", Outcome.RECEIVED,
+                             units=len(loose), detail=f"{len(loose)} loose packages")
+            results.append(_result(head, _judge_expected(actor, asn, head, loose, judge, False,
+                                                         ""), "Loose packages"))
+    return results
+
+
+# ----------------------------------------------------------------------------- posting
+
+@dataclass
+class _Arrival:
+    """One package entering (or, for a duplicate serial, not entering) our stock."""
+
+    product_id: int
+    serial: str
+    lot_number: str
+    expiry: date
+    case_sscc: str
+    outcome: Outcome
+    detail: str
+    with_data: bool  # the supplier's file covers it (its TI was received)
+
+
+def _arrivals(asn, po) -> list[_Arrival]:
+    scans = _open_scans(asn, po)
+    arrivals: list[_Arrival] = []
+    if asn is not None:
+        rows = (ExpectedPackage
+                .select(ExpectedPackage, ReceivingScan.outcome, ReceivingScan.detail,
+                        ReceivingScan.lot_number.alias("scan_lot"),
+                        ReceivingScan.expiry.alias("scan_expiry"),
+                        ReceivingScan.serial.alias("scan_serial"))
+                .join(ReceivingScan, on=(ExpectedPackage.scan == ReceivingScan.id))
+                .where((ExpectedPackage.asn == asn) & ReceivingScan.receipt.is_null())
+                .objects())
+        for p in rows:
+            outcome = Outcome(p.outcome)
+            # A mismatch keeps what the label says; the data's lot stays on the exception.
+            lot, expiry = ((p.scan_lot, p.scan_expiry) if outcome in MISMATCH and p.scan_serial
+                           else (p.lot_number, p.expiry))
+            arrivals.append(_Arrival(p.product_id, p.serial, lot, expiry, p.case_sscc, outcome,
+                                     p.detail, True))
+    # Scanned packages the data does not cover (overage, product without data).
+    unexpected = scans.where((ReceivingScan.serial != "") & ~fn.EXISTS(
+        ExpectedPackage.select(ExpectedPackage.id).where(
+            ExpectedPackage.scan == ReceivingScan.id)))
+    for s in unexpected:
+        arrivals.append(_Arrival(s.product_id, s.serial, s.lot_number, s.expiry, "",
+                                 Outcome(s.outcome), s.detail, False))
+    return arrivals
+
+
+def post_receipt(actor: Actor, delivery: Delivery, putaway: Mapping[str, str] | None = None,
+                 note: str = "") -> ReceiptResult:
+    """Post every open scan of `delivery` as one receipt (see the module docstring).
+    `putaway` maps a GTIN to the bin its saleable units go to instead of the suggestion."""
+    with write_transaction():
+        authorize(actor, Permission.RECEIVE)
+        asn, po = _open_delivery(delivery)
+        supplier_id = asn.supplier_id if asn is not None else po.supplier_id
+        require_authorized(supplier_id)
+        arrivals = _arrivals(asn, po)
+        if not arrivals:
+            raise NothingToPost("Nothing has been scanned for this delivery yet.")
+        posting = _Posting(actor, asn, po, supplier_id, note)
+        posting.bins(arrivals, putaway or {})
+        posting.stock(arrivals)
+        posting.cost_layers()
+        posting.dscsa(arrivals)
+        posting.shortages()
+        result = posting.finish()
+        audit.record(actor, "post_receipt", "receipt", posting.receipt.id, posting.summary())
+        return result
+
+
+class _Posting:
+    def __init__(self, actor: Actor, asn, po, supplier_id: int, note: str):
+        self.actor, self.asn, self.po, self.supplier_id = actor, asn, po, supplier_id
+        self.warnings: list[str] = []
+        self.exceptions: list[Counted] = []
+        self.entered: Counter = Counter()  # (product_id, lot_id) -> units now ours
+        self.placed: Counter = Counter()  # (product_id, lot_id, location code) -> units
+        self.lots: dict[tuple[int, str], Lot] = {}
+        self.products = {}
+        number = (Receipt.select(fn.MAX(Receipt.id)).scalar() or 0) + 1
+        self.receipt = Receipt.create(
+            id=number, number=f"RC-{number:06d}", asn=asn, purchase_order=po,
+            supplier=supplier_id, received_at=utc_now(), received_by=actor.username,
+            note=note.strip())
+        self.document = f"receipt:{number}"
+        self.system = {LocationKind(k): i for i, k in Location.select(Location.id, Location.kind)
+                       .where(Location.kind.in_([LocationKind.SUPPLIER.value,
+                                                 LocationKind.RECEIVING.value,
+                                                 LocationKind.QUARANTINE.value])).tuples()}
+
+    def product(self, product_id: int) -> Product:
+        if product_id not in self.products:
+            self.products[product_id] = Product.get_by_id(product_id)
+        return self.products[product_id]
+
+    # -- where saleable units go --------------------------------------------------------
+    def bins(self, arrivals: Iterable[_Arrival], putaway: Mapping[str, str]) -> None:
+        self.bin_of: dict[int, Location] = {}
+        for product_id in {a.product_id for a in arrivals if a.outcome is Outcome.RECEIVED}:
+            product = self.product(product_id)
+            code = putaway.get(product.gtin)
+            if code:
+                bin_ = Location.get_or_none(Location.code == code.strip().upper())
+                if bin_ is None or bin_.kind != LocationKind.BIN.value or not bin_.active:
+                    raise InvalidInput("putaway", f"{code} is not an active bin; choose a bin "
+                                       f"for {product.name}.")
+            else:
+                bin_ = suggest_bin(product)
+            self.bin_of[product_id] = bin_
+
+    # -- packages and moves --------------------------------------------------------------
+    def _lot(self, product_id: int, lot_number: str, expiry: date) -> Lot:
+        key = (product_id, lot_number)
+        if key not in self.lots:
+            lot = Lot.get_or_none((Lot.product == product_id) & (Lot.lot_number == lot_number))
+            self.lots[key] = lot or Lot.create(product=product_id, lot_number=lot_number,
+                                               expiry=expiry)
+        return self.lots[key]
+
+    def _containers(self, arrivals: Iterable[_Arrival]) -> dict[str, int]:
+        ssccs = {a.case_sscc for a in arrivals if a.case_sscc}
+        if not ssccs:
+            return {}
+        parents = dict(ExpectedContainer.select(ExpectedContainer.sscc,
+                                                ExpectedContainer.parent_sscc)
+                       .where((ExpectedContainer.asn == self.asn)).tuples())
+        wanted = set(ssccs)
+        for sscc in list(ssccs):
+            while parents.get(sscc):
+                sscc = parents[sscc]
+                wanted.add(sscc)
+        have = dict(Container.select(Container.sscc, Container.id)
+                    .where(Container.sscc.in_(list(wanted))).tuples())
+        # Parents first, so each case can point at its pallet.
+        for sscc in sorted(wanted - set(have), key=lambda s: bool(parents.get(s))):
+            parent = parents.get(sscc)
+            have[sscc] = Container.create(sscc=sscc, parent=have.get(parent) if parent else None,
+                                          created_at=utc_now()).id
+        return have
+
+    def stock(self, arrivals: list[_Arrival]) -> None:
+        containers = self._containers(arrivals)
+        receiving = self.system[LocationKind.RECEIVING]
+        quarantine = self.system[LocationKind.QUARANTINE]
+        supplier = self.system[LocationKind.SUPPLIER]
+        entering = [a for a in arrivals if a.outcome is not Outcome.ALREADY_IN_STOCK]
+        for a in arrivals:
+            if a.outcome is Outcome.ALREADY_IN_STOCK:
+                self._suspect_duplicate(a)
+        rows = []
+        for a in entering:
+            lot = self._lot(a.product_id, a.lot_number, a.expiry)
+            status = a.outcome.stock_status
+            rows.append({"product": a.product_id, "lot": lot.id, "serial": a.serial,
+                         "status": status.value, "location": receiving,
+                         "container": containers.get(a.case_sscc)})
+        for start in range(0, len(rows), BATCH):
+            Package.insert_many(rows[start:start + BATCH]).execute()
+        ids = self._package_ids(entering)
+        self.package_ids = ids
+        inbound, putaway = [], []
+        for a in entering:
+            lot = self.lots[(a.product_id, a.lot_number)]
+            package_id = ids[(a.product_id, a.serial)]
+            status = a.outcome.stock_status
+            inbound.append(MoveLine(a.product_id, lot.id, 1, supplier, None, receiving, status,
+                                    package_id))
+            to = self.bin_of[a.product_id].id if status is PackageStatus.SALEABLE else quarantine
+            putaway.append(MoveLine(a.product_id, lot.id, 1, receiving, status, to, status,
+                                    package_id))
+            self.entered[(a.product_id, lot.id)] += 1
+            where = (self.bin_of[a.product_id].code if status is PackageStatus.SALEABLE
+                     else "QUARANTINE")
+            self.placed[(a.product_id, lot.id, where)] += 1
+            if a.outcome is not Outcome.RECEIVED:
+                self._exception(a, package_id)
+        ledger.post(self.actor, inbound, MoveReason.RECEIPT, self.document)
+        ledger.post(self.actor, putaway, MoveReason.PUTAWAY, self.document)
+
+    def _package_ids(self, arrivals: list[_Arrival]) -> dict[tuple[int, str], int]:
+        ids: dict[tuple[int, str], int] = {}
+        by_product: dict[int, list[str]] = defaultdict(list)
+        for a in arrivals:
+            by_product[a.product_id].append(a.serial)
+        for product_id, serials in by_product.items():
+            for start in range(0, len(serials), BATCH):
+                for pid, serial in Package.select(Package.id, Package.serial).where(
+                        (Package.product == product_id)
+                        & Package.serial.in_(serials[start:start + BATCH])).tuples():
+                    ids[(product_id, serial)] = pid
+        return ids
+
+    def _suspect_duplicate(self, a: _Arrival) -> None:
+        """The serial is already ours: the one on the dock is not entered (a serial exists
+        once), and ours, if still in the warehouse, becomes suspect with it."""
+        ours = Package.get((Package.product == a.product_id) & (Package.serial == a.serial))
+        detail = a.detail
+        if ledger.location_kinds()[ours.location_id].internal and ours.status not in (
+                PackageStatus.SUSPECT.value,):
+            quarantine = self.system[LocationKind.QUARANTINE]
+            ledger.post(self.actor, [MoveLine(
+                a.product_id, ours.lot_id, 1, ours.location_id, PackageStatus(ours.status),
+                quarantine, PackageStatus.SUSPECT, ours.id)], MoveReason.QUARANTINE,
+                self.document, note=f"same serial delivered again on {self.receipt.number}")
+            detail += "; our package with this serial moved to quarantine as suspect"
+        else:
+            detail += f"; ours is {ours.status}"
+        self._exception(a, ours.id, detail)
+
+    def _exception(self, a: _Arrival, package_id: int | None, detail: str | None = None):
+        ReceiptException.create(
+            receipt=self.receipt, outcome=a.outcome.value, product=a.product_id,
+            serial=a.serial, lot_number=a.lot_number, expiry=a.expiry, sscc=a.case_sscc,
+            quantity=1, package=package_id, detail=(detail or a.detail)[:300])
+        self.exceptions.append(Counted(a.product_id, self.product(a.product_id).name,
+                                       a.lot_number, a.expiry, a.outcome, 1, a.serial))
+
+    # -- cost ------------------------------------------------------------------------
+    def cost_layers(self) -> None:
+        po_cost = {}
+        if self.po is not None:
+            for line in (PurchaseOrderLine.select().where(PurchaseOrderLine.order == self.po)
+                         .order_by(PurchaseOrderLine.line_no.desc())):
+                po_cost[line.product_id] = line.unit_cost
+        for (product_id, lot_id), units in self.entered.items():
+            product = self.product(product_id)
+            if product_id in po_cost:
+                cost, source = po_cost[product_id], "po"
+            else:
+                cost, source = product.standard_cost, "standard"
+                reason = ("no purchase order" if self.po is None
+                          else f"not on {self.po.number}")
+                self.warnings.append(
+                    f"{product.name}: costed at standard cost {cost} ({reason}); fix the cost "
+                    "before the supplier's bill is entered.")
+            ReceiptLine.create(receipt=self.receipt, product=product_id, lot=lot_id,
+                               quantity=units, unit_cost=cost, cost_source=source)
+
+    # -- DSCSA -----------------------------------------------------------------------
+    def dscsa(self, arrivals: list[_Arrival]) -> None:
+        """The transaction information received with the file, for what arrived with it."""
+        if self.asn is None:
+            return
+        covered = [a for a in arrivals
+                   if a.with_data and a.outcome is not Outcome.ALREADY_IN_STOCK]
+        if not covered:
+            return
+        company = Company.get_by_id(1)
+        shipped = self.asn.shipped_at.date() if self.asn.shipped_at else date.today()
+        txn = DscsaTransaction.create(
+            direction="in", partner=self.supplier_id, receipt=self.receipt, file=self.asn.file_id,
+            transaction_date=shipped, shipment_date=shipped, seller_name=self.asn.seller_name,
+            seller_address=self.asn.seller_address, buyer_name=company.legal_name,
+            buyer_address=", ".join(p for p in (company.street, company.city, company.state,
+                                                company.postal_code, company.country) if p),
+            statement_affirmed=self.asn.statement_affirmed, legal_notice=self.asn.legal_notice,
+            created_at=utc_now())
+        by_lot: dict[tuple[int, str], list[_Arrival]] = defaultdict(list)
+        for a in covered:
+            by_lot[(a.product_id, a.lot_number)].append(a)
+        for (product_id, lot_number), group in by_lot.items():
+            product = self.product(product_id)
+            line = DscsaLine.create(
+                transaction=txn, product=product_id, lot=self.lots[(product_id, lot_number)],
+                quantity=len(group), product_name=product.name, strength=product.strength,
+                dosage_form=product.dosage_form,
+                ndc=Ndc(product.ndc_labeler, product.ndc_product, product.ndc_package,
+                        product.ndc_layout).ndc10,
+                container_size=product.package_description)
+            rows = [(line.id, self.package_ids[(product_id, a.serial)]) for a in group]
+            for start in range(0, len(rows), BATCH):
+                DscsaPackage.insert_many(rows[start:start + BATCH],
+                                         fields=[DscsaPackage.line, DscsaPackage.package]
+                                         ).execute()
+        self.transaction = txn
+
+    # -- what did not come -----------------------------------------------------------
+    def shortages(self) -> None:
+        if self.asn is None:
+            return
+        missing = (ExpectedPackage
+                   .select(ExpectedPackage.product, ExpectedPackage.lot_number,
+                           ExpectedPackage.expiry, fn.COUNT(ExpectedPackage.id))
+                   .where((ExpectedPackage.asn == self.asn) & ExpectedPackage.scan.is_null())
+                   .group_by(ExpectedPackage.product, ExpectedPackage.lot_number,
+                             ExpectedPackage.expiry).tuples())
+        for product_id, lot_number, expiry, count in missing:
+            some_came = ExpectedPackage.select().where(
+                (ExpectedPackage.asn == self.asn) & (ExpectedPackage.product == product_id)
+                & (ExpectedPackage.lot_number == lot_number)
+                & ExpectedPackage.scan.is_null(False)).exists()
+            outcome = Outcome.SHORTAGE if some_came else Outcome.DATA_WITHOUT_PRODUCT
+            ReceiptException.create(
+                receipt=self.receipt, outcome=outcome.value, product=product_id,
+                lot_number=lot_number, expiry=expiry, quantity=count,
+                detail=f"{count} in ship notice {self.asn.id}, not delivered")
+            self.exceptions.append(Counted(product_id, self.product(product_id).name,
+                                           lot_number, expiry, outcome, count))
+
+    def finish(self) -> ReceiptResult:
+        self._stamp_scans()
+        asn_status = None
+        if self.asn is not None:
+            waiting = ExpectedPackage.select().where(
+                (ExpectedPackage.asn == self.asn) & ExpectedPackage.scan.is_null()).exists()
+            asn_status = AsnStatus.PARTIALLY_RECEIVED if waiting else AsnStatus.RECEIVED
+            ExpectedReceipt.update(status=asn_status.value).where(
+                ExpectedReceipt.id == self.asn.id).execute()
+        po_status = None
+        if self.po is not None:
+            by_product: Counter = Counter()
+            for (product_id, _), units in self.entered.items():
+                by_product[product_id] += units
+            purchasing.record_received(self.po, dict(by_product))
+            po_status = PoStatus(PurchaseOrder.get_by_id(self.po.id).status)
+        received = [(self.product(pid).gtin, self.product(pid).name,
+                     Lot.get_by_id(lot_id).lot_number, units, where)
+                    for (pid, lot_id, where), units in sorted(self.placed.items())]
+        return ReceiptResult(self.receipt.id, self.receipt.number, received, self.exceptions,
+                             self.warnings, asn_status, po_status)
+
+    def _stamp_scans(self) -> None:
+        ids = [i for (i,) in _open_scans(self.asn, self.po).select(ReceivingScan.id).tuples()]
+        for start in range(0, len(ids), BATCH):
+            (ReceivingScan.update(receipt=self.receipt)
+             .where(ReceivingScan.id.in_(ids[start:start + BATCH])).execute())
+
+    def summary(self) -> str:
+        units = sum(self.entered.values())
+        kinds = Counter(e.outcome.label for e in self.exceptions for _ in range(e.units))
+        text = f"{self.receipt.number}: {units} units from supplier {self.supplier_id}"
+        if self.asn is not None:
+            text += f", ship notice {self.asn.id}"
+        if self.po is not None:
+            text += f", {self.po.number}"
+        if kinds:
+            text += "; exceptions: " + ", ".join(f"{n} {k.lower()}" for k, n in kinds.items())
+        return text
+
+
+def suggest_bin(product: Product) -> Location:
+    """Where a product's saleable units go: the bin already holding most of it, else the
+    first bin (by pick sequence) kept at the product's storage temperature."""
+    holding = (Location.select(Location).join(StockBalance, on=(StockBalance.location == Location.id))
+               .where((StockBalance.product == product) & (StockBalance.quantity > 0)
+                      & (Location.kind == LocationKind.BIN.value) & Location.active)
+               .group_by(Location.id).order_by(fn.SUM(StockBalance.quantity).desc()).first())
+    if holding is not None:
+        return holding
+    first = (Location.select()
+             .where((Location.kind == LocationKind.BIN.value) & Location.active
+                    & (Location.storage == product.storage))
+             .order_by(Location.pick_sequence, Location.code).first())
+    if first is None:
+        raise InvalidInput("putaway", f"There is no active bin kept {product.storage} for "
+                           f"{product.name}. Set up a bin first (Locations), or choose one.")
+    return first
+
+
+def close_asn(actor: Actor, asn_id: int, reason: str) -> None:
+    """The rest of a ship notice will not come: close it short, with the reason."""
+    if not (reason or "").strip():
+        raise InvalidInput("reason", "Say why the rest will not arrive (e.g. 'supplier "
+                           "confirmed short shipment, credit requested').")
+    with write_transaction():
+        authorize(actor, Permission.RECEIVE)
+        asn, _ = _open_delivery(Delivery(asn_id=asn_id))
+        if _open_scans(asn, None).exists():
+            raise InvalidInput("asn", "Post or remove the open scans of this ship notice first.")
+        ExpectedReceipt.update(status=AsnStatus.CLOSED_SHORT.value).where(
+            ExpectedReceipt.id == asn.id).execute()
+        audit.record(actor, "close_asn", "expected_receipt", asn.id, reason.strip()[:300])
