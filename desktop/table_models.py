@@ -1,5 +1,7 @@
 """Table models, one small class per table (Vorta-style): DisplayRole shows text,
 SORT_ROLE holds the raw value (number, time) so sorting is by value, not by its text.
+A column's `tone` colours its cell (or its badge, with widgets.badges.BadgeDelegate).
+Big tables page through the database: desktop.paged_table.PagedTableModel.
 
 One module rather than a desktop/table_models/ package until pyproject lists that
 package for installation (tests/test_architecture.py checks the list)."""
@@ -8,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 
 from core.queries.audit import AuditRow
 from core.queries.users import UserRow
+from desktop.widgets.badges import TONE_ROLE, TONES
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -28,6 +32,36 @@ class Column(Generic[Row]):
     display: Callable[[Row], str]
     sort: Callable[[Row], Any] | None = None
     align_right: bool = False
+    tone: Callable[[Row], str | None] | None = None  # a key of badges.TONES, or None
+    export: Callable[[Row], Any] | None = None  # the value written to CSV/XLSX
+
+
+def export_value(column: Column, row) -> Any:
+    """A number or date stays typed (for XLSX); everything else is the shown text."""
+    if column.export is not None:
+        return column.export(row)
+    if column.sort is not None:
+        value = column.sort(row)
+        if isinstance(value, int | date) and not isinstance(value, bool):
+            return value
+    return column.display(row)
+
+
+def cell_tone(column: Column, row) -> str | None:
+    """An empty cell has no tone (no coloured blank under a badge column)."""
+    if column.tone is None or not column.display(row):
+        return None
+    return column.tone(row)
+
+
+def tone_data(tone: str | None, role) -> QBrush | None:
+    """Text in the tone's colour; warnings and problems also tint the cell."""
+    if tone not in TONES:
+        return None
+    background, _border, text = TONES[tone]
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QBrush(QColor(text))
+    return QBrush(QColor(background)) if tone in ("warn", "bad") else None
 
 
 def local_time(value: datetime | None) -> str:
@@ -85,6 +119,10 @@ class RowTableModel(QAbstractTableModel, Generic[Row]):
             return row
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == TONE_ROLE:
+            return cell_tone(column, row)
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole):
+            return tone_data(cell_tone(column, row), role)
         return None
 
 

@@ -8,7 +8,7 @@ counted bin or of the counted product must not move while the count is open.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QButtonGroup, QFrame, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
     QListWidgetItem, QPushButton, QRadioButton, QSpinBox, QSplitter, QTableView, QVBoxLayout,
@@ -30,9 +30,10 @@ from core.vocab import LocationKind
 from desktop.screens.base import Screen
 from desktop.screens.inventory import configure_table, select_rows, set_tone, titled
 from desktop.stock_dialogs import ApproveCountDialog, combo_code, location_combo
-from desktop.stock_models import TONES, CountSheetsModel, VarianceModel
+from desktop.stock_models import CountSheetsModel, VarianceModel
 from desktop.table_models import ROW_ROLE, local_time
 from desktop.tasks import run_task, show_error
+from desktop.widgets.badges import TONES
 from desktop.widgets.scan_input import ScanField, WedgeCatcher
 
 INTERNAL = (LocationKind.BIN, LocationKind.RECEIVING, LocationKind.QUARANTINE, LocationKind.PACK)
@@ -456,8 +457,8 @@ class CountsScreen(Screen):
 
     def _log(self, text: str, tone: str) -> None:
         item = QListWidgetItem(text)
-        item.setForeground(QBrush(TONES["danger" if tone == "danger" else
-                                        "warning" if tone == "warning" else "ok"][0]))
+        item.setForeground(QBrush(QColor(TONES["bad" if tone == "danger" else
+                                               "warn" if tone == "warning" else "ok"][2])))
         item.setData(Qt.ItemDataRole.UserRole, tone)
         self.messages.insertItem(0, item)
         self.messages.setCurrentRow(-1)

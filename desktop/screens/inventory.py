@@ -23,22 +23,19 @@ from PySide6.QtWidgets import (
 from core import settings
 from core.errors import RxDeskError
 from core.permissions import Permission
-from core.queries.inventory import (
-    HELD, InventoryFilter, count_packages, count_product_stock, lot_stock, package_stock,
-    product_stock,
-)
+from core.queries.inventory import HELD, InventoryFilter
 from core.queries.locations import LocationRow, list_locations
 from core.queries.lookup import ScanMatch, lookup_scan
 from core.scanning import Scan, ScanError, parse_scan
 from core.vocab import PackageStatus
 from desktop.export import FORMATS, write_table
 from desktop.screens.base import Screen
+from desktop.paged_table import PagedTableModel, pages_until, sort_in_database
 from desktop.stock_dialogs import (
     QuarantineDialog, ReleaseDialog, StockDialog, TransferDialog, WriteOffDialog,
 )
 from desktop.stock_models import (
-    LotStockModel, PackageStockModel, PagedTableModel, ProductStockModel, export_value,
-    keep_sort_indicator_on_sortable, status_label,
+    LotStockModel, PackageStockModel, ProductStockModel, status_label,
 )
 from desktop.table_models import ROW_ROLE
 from desktop.tasks import run_task, show_error
@@ -55,7 +52,6 @@ STATUS_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Returned", (PackageStatus.RETURNED.value,)),
 )
 IN_STOCK = {PackageStatus.SALEABLE.value, PackageStatus.ALLOCATED.value, *HELD}
-MAX_LOCATE_PAGES = 100  # 20,000 rows: enough for any product list or lot
 
 
 @dataclass(frozen=True)
@@ -71,11 +67,16 @@ class Target:
 
 @dataclass
 class Located:
+    """The rows of each level up to the target, read in one worker task; the models
+    take them as their first pages and page on from there."""
+
     target: Target | None
     products: list
     product_total: int
     products_exhausted: bool
     lots: list = field(default_factory=list)
+    lot_total: int = 0
+    lots_exhausted: bool = True
     lot_row: int = -1
     packages: list = field(default_factory=list)
     package_total: int = 0
@@ -83,59 +84,62 @@ class Located:
     match: ScanMatch | None = None
 
 
-def pages_until(fetch: Callable[[int, int], list], found: Callable[[object], bool],
-                page: int = 200) -> tuple[list, bool]:
-    """Fetch pages until a row satisfies `found` (worker thread); (rows, exhausted)."""
-    rows: list = []
-    for _ in range(MAX_LOCATE_PAGES):
-        chunk = fetch(len(rows), page)
-        rows.extend(chunk)
-        if len(chunk) < page:
-            return rows, True
-        if any(found(r) for r in chunk):
-            return rows, False
-    return rows, False
+def _lot_matches(lot, target: Target) -> bool:
+    return lot.lot_id == target.lot_id and (
+        not target.location or lot.location == target.location) and (
+        not target.status or lot.status == target.status)
 
 
 def _lot_row(lots: Sequence, target: Target) -> int:
-    best = -1
-    for n, lot in enumerate(lots):
-        if lot.lot_id != target.lot_id:
-            continue
-        if (not target.location or lot.location == target.location) and (
-                not target.status or lot.status == target.status):
-            return n
-        best = n if best < 0 else best
-    return best
+    """The target's lot row: the exact location and status, else the lot's first row."""
+    rows = [n for n, lot in enumerate(lots) if lot.lot_id == target.lot_id]
+    return next((n for n in rows if _lot_matches(lots[n], target)), rows[0] if rows else -1)
 
 
-def locate(flt: InventoryFilter, sort: str, descending: bool, target: Target | None,
-           match: ScanMatch | None = None) -> Located:
-    """Worker thread: the product pages up to `target`, its lots and the packages of
-    the target lot row up to the target package."""
-    def fetch(offset: int, limit: int) -> list:
-        return product_stock(flt, sort, descending, offset, limit)
+def _reached_lot(target: Target) -> Callable[[object], bool]:
+    """True at the target's exact lot row, or at the first row after that lot's rows
+    (FEFO keeps a lot's rows together), so paging stops either way."""
+    seen = False
 
+    def reached(lot) -> bool:
+        nonlocal seen
+        if lot.lot_id == target.lot_id:
+            seen = True
+            return _lot_matches(lot, target)
+        return seen
+    return reached
+
+
+def locate(flt: InventoryFilter, order_by: str, descending: bool, target: Target | None,
+           match: ScanMatch | None = None, size: int = PagedTableModel.page_size) -> Located:
+    """Worker thread: the product pages up to `target`, its lot pages up to the target
+    lot row and that row's packages up to the target package."""
+    count, page = ProductStockModel.pages(flt, order_by, descending)
     want = target.product_id if target else None
-    products, exhausted = pages_until(fetch, lambda p: p.product_id == want) if want else (
-        fetch(0, 200), None)
-    if exhausted is None:
-        exhausted = len(products) < 200
-    result = Located(target, products, count_product_stock(flt), exhausted, match=match)
-    if target is None or not any(p.product_id == want for p in products):
+    if want is None:
+        rows = page(0, size)
+        exhausted = len(rows) < size
+    else:
+        rows, exhausted = pages_until(page, lambda p: p.product_id == want, size)
+    result = Located(target, rows, count(), exhausted, match=match)
+    if target is None or not any(p.product_id == want for p in rows):
         return result
-    result.lots = lot_stock(target.product_id, flt)
+    count, page = LotStockModel.pages(target.product_id, flt)
     if target.lot_id is None:
-        return result
-    result.lot_row = _lot_row(result.lots, target)
+        result.lots = page(0, size)
+        result.lots_exhausted = len(result.lots) < size
+    else:
+        result.lots, result.lots_exhausted = pages_until(page, _reached_lot(target), size)
+    result.lot_total = count()
+    result.lot_row = _lot_row(result.lots, target) if target.lot_id is not None else -1
     if result.lot_row < 0:
         return result
     lot = result.lots[result.lot_row]
+    count, page = PackageStockModel.pages(lot.lot_id, lot.location_id, flt.statuses)
     wanted = set(target.package_ids)
     result.packages, result.packages_exhausted = pages_until(
-        lambda o, n: package_stock(lot.lot_id, lot.location_id, o, n),
-        lambda p: p.package_id in wanted)
-    result.package_total = count_packages(lot.lot_id, lot.location_id)
+        page, lambda p: p.package_id in wanted, size)
+    result.package_total = count()
     return result
 
 
@@ -207,7 +211,6 @@ class InventoryScreen(Screen):
         self.dialog: StockDialog | None = None
         self._applying = False
         self._query_generation = 0
-        self._lots_generation = 0
         self._follow: tuple[str, str] | None = None
         self.last_export: tuple[str, int] | None = None
 
@@ -302,10 +305,8 @@ class InventoryScreen(Screen):
         self.product_table = QTableView()
         self.product_table.setModel(self.products)
         configure_table(self.product_table, stretch=1)
-        keep_sort_indicator_on_sortable(self.product_table, self.products)
-        self.product_table.setSortingEnabled(True)
-        self.products.page_loaded.connect(self._products_counted)
-        self.products.modelReset.connect(self._products_counted)
+        sort_in_database(self.product_table)
+        counted(self.products, self._products_counted)
         self.product_table.selectionModel().selectionChanged.connect(self._product_selected)
 
         self.lots = LotStockModel(self)
@@ -313,14 +314,14 @@ class InventoryScreen(Screen):
         self.lot_table.setModel(self.lots)
         configure_table(self.lot_table, stretch=2)
         self.lot_table.selectionModel().selectionChanged.connect(self._lot_selected)
+        counted(self.lots, self._lots_counted)
 
         self.packages = PackageStockModel(self)
         self.package_table = QTableView()
         self.package_table.setModel(self.packages)
         configure_table(self.package_table, multi=True, stretch=3)
         self.package_table.selectionModel().selectionChanged.connect(self._update_actions)
-        self.packages.page_loaded.connect(self._packages_counted)
-        self.packages.modelReset.connect(self._packages_counted)
+        counted(self.packages, self._packages_counted)
 
         actions = QWidget()
         row = QHBoxLayout(actions)
@@ -408,15 +409,9 @@ class InventoryScreen(Screen):
         """New filter: page 1 of the products, nothing selected below."""
         self._search_timer.stop()
         self._query_generation += 1
-        flt = self.current_filter()
-        self.products.set_source(self._product_source(flt))
+        self.products.flt = self.current_filter()
+        self.products.reload()
         self._clear_lots()
-
-    @staticmethod
-    def _product_source(flt: InventoryFilter):
-        return lambda sort, desc: (
-            lambda offset, limit: product_stock(flt, sort, desc, offset, limit),
-            lambda: count_product_stock(flt))
 
     def _locate(self, resolve: Callable[[], Target | None],
                 match: ScanMatch | None = None) -> None:
@@ -425,8 +420,9 @@ class InventoryScreen(Screen):
         self._query_generation += 1
         generation = self._query_generation
         flt = self.current_filter()
-        sort, desc = self.products.sort_key, self.products.descending
-        run_task(self, lambda: locate(flt, sort, desc, resolve(), match),
+        order_by, desc, size = (self.products.order_by, self.products.descending,
+                                self.products.page_size)
+        run_task(self, lambda: locate(flt, order_by, desc, resolve(), match, size),
                  lambda found: self._apply(generation, flt, found))
 
     def _apply(self, generation: int, flt: InventoryFilter, found: Located) -> None:
@@ -434,25 +430,25 @@ class InventoryScreen(Screen):
             return
         self._applying = True
         try:
-            self.products.set_source(self._product_source(flt), load=False)
+            self.products.flt = flt
             self.products.set_loaded(found.products, found.product_total,
                                      found.products_exhausted)
             self._clear_lots()
             target = found.target
-            row = self.products.row_of(target.product_id) if target else -1
+            row = self.products.row_of(lambda p: p.product_id == target.product_id) \
+                if target else -1
             if row >= 0:
                 select_rows(self.product_table, [row])
-                self._lots_generation += 1
-                self.lots.set_rows(found.lots)
-                self._lots_counted()
+                self.lots.product_id, self.lots.flt = target.product_id, flt
+                self.lots.set_loaded(found.lots, found.lot_total, found.lots_exhausted)
                 if found.lot_row >= 0:
                     select_rows(self.lot_table, [found.lot_row])
-                    lot = self.lots.row_at(found.lot_row)
-                    self.packages.set_source(self._package_source(lot), load=False)
+                    self._show_packages_of(self.lots.row_at(found.lot_row))
                     self.packages.set_loaded(found.packages, found.package_total,
                                              found.packages_exhausted)
-                    wanted = [self.packages.row_of(pid) for pid in target.package_ids]
-                    select_rows(self.package_table, [r for r in wanted if r >= 0])
+                    wanted = set(target.package_ids)
+                    select_rows(self.package_table, [n for n, p in enumerate(self.packages.rows)
+                                                     if p.package_id in wanted])
         finally:
             self._applying = False
         self._update_actions()
@@ -482,10 +478,8 @@ class InventoryScreen(Screen):
                       tuple(p.package_id for p in self.selected_packages()))
 
     def _clear_lots(self) -> None:
-        self._lots_generation += 1
-        self.lots.set_rows([])
+        self.lots.clear()
         self.packages.clear()
-        self._lots_counted()
         self._update_actions()
 
     def _product_selected(self, *_args) -> None:
@@ -495,30 +489,25 @@ class InventoryScreen(Screen):
         product = self.selected_product()
         if product is None:
             return
-        self._lots_generation += 1
-        generation, flt = self._lots_generation, self.current_filter()
-        run_task(self, lambda: lot_stock(product.product_id, flt),
-                 lambda rows: self._show_lots(generation, rows))
-
-    def _show_lots(self, generation: int, rows: list) -> None:
-        if generation != self._lots_generation:
-            return
-        self.lots.set_rows(rows)
-        self._lots_counted()
+        # The lots under the filter the product list was read with.
+        self.lots.product_id, self.lots.flt = product.product_id, self.products.flt
+        self.lots.reload()
 
     def _lot_selected(self, *_args) -> None:
         if self._applying:
             return
         lot = self.selected_lot()
-        self.packages.set_source(self._package_source(lot) if lot else None)
+        if lot is None:
+            self.packages.clear()
+        else:
+            self._show_packages_of(lot)
+            self.packages.reload()
         self._update_actions()
 
-    @staticmethod
-    def _package_source(lot):
-        lot_id, location_id = lot.lot_id, lot.location_id
-        return lambda _sort, _desc: (
-            lambda offset, limit: package_stock(lot_id, location_id, offset, limit),
-            lambda: count_packages(lot_id, location_id))
+    def _show_packages_of(self, lot) -> None:
+        """Point the package table at a lot row, in the statuses the filter allows."""
+        self.packages.lot_id, self.packages.location_id = lot.lot_id, lot.location_id
+        self.packages.statuses = self.lots.flt.statuses
 
     def _products_counted(self) -> None:
         total, shown = self.products.total, self.products.rowCount()
@@ -532,9 +521,13 @@ class InventoryScreen(Screen):
 
     def _lots_counted(self) -> None:
         product = self.selected_product()
-        count = self.lots.rowCount()
+        total, shown = self.lots.total, self.lots.rowCount()
+        if product is None or total is None:
+            self.lot_count_label.setText("")
+            return
+        more = "" if shown == total else f" ({shown:,} shown)"
         self.lot_count_label.setText(
-            f"{product.name[:40]} · {count} row{'s' if count != 1 else ''}" if product else "")
+            f"{product.name[:40]} · {total:,} row{'s' if total != 1 else ''}{more}")
 
     def _packages_counted(self) -> None:
         lot, total, shown = self.selected_lot(), self.packages.total, self.packages.rowCount()
@@ -693,14 +686,7 @@ class InventoryScreen(Screen):
         """Write the whole table `which` (products, lots, packages) to `path`, the
         paged ones page by page on the worker thread."""
         model = {"products": self.products, "lots": self.lots, "packages": self.packages}[which]
-        if isinstance(model, PagedTableModel):
-            headers, rows = model.export_rows()
-        else:
-            headers = [c.title for c in model.columns]
-            snapshot = [[export_value(c, r) for c in model.columns] for r in model.rows]
-
-            def rows():
-                return iter(snapshot)
+        headers, rows = model.export_rows()
         title = {"products": "Inventory", "lots": "Lots", "packages": "Packages"}[which]
         run_task(self, lambda: write_table(path, headers, rows(), title),
                  lambda count: self._exported(path, count), self._export_failed)
@@ -722,6 +708,13 @@ def _target_of(match: ScanMatch) -> Target | None:
     return Target(match.product_id, match.lot_id, match.location if match.package_id else "",
                   match.package_status if match.package_id else "",
                   (match.package_id,) if match.package_id else ())
+
+
+def counted(model: PagedTableModel, update: Callable[[], None]) -> None:
+    """Call `update` whenever the model's rows or total change."""
+    model.loaded.connect(update)
+    model.rowsInserted.connect(lambda *_: update())
+    model.modelReset.connect(update)
 
 
 def select_rows(table: QTableView, rows: Sequence[int]) -> None:

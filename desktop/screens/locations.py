@@ -17,8 +17,8 @@ from desktop.export import FORMATS, write_table
 from desktop.screens.base import Screen
 from desktop.screens.inventory import configure_table, set_tone
 from desktop.stock_dialogs import NewBinDialog
-from desktop.stock_models import LocationsModel, export_value
-from desktop.table_models import ROW_ROLE, SORT_ROLE
+from desktop.stock_models import LocationsModel
+from desktop.table_models import ROW_ROLE, SORT_ROLE, export_value
 from desktop.tasks import run_task, show_error
 
 

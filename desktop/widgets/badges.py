@@ -1,13 +1,15 @@
-"""Coloured status badges: a delegate that draws a table cell as a pill, and the same
-look as a label for detail panels. Tones: "ok" green, "warn" amber, "bad" red."""
+"""Tones and coloured status badges: the palette every table and badge uses, the model
+role that carries a cell's tone, a delegate that draws a table cell as a pill, and the
+same look as a label for detail panels. Tones: "ok" green, "warn" amber, "bad" red,
+"info" blue, "muted" grey."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from desktop.paged_table import TONE_ROLE
+TONE_ROLE = Qt.ItemDataRole.UserRole + 10  # a key of TONES, or None
 
 # tone -> (background, border, text)
 TONES = {
@@ -15,6 +17,7 @@ TONES = {
     "warn": ("#fff4d6", "#e8c468", "#6b4e00"),
     "bad": ("#fde8e6", "#e6a39d", "#8c1d18"),
     "info": ("#e6f0f5", "#a9c7d6", "#17425a"),
+    "muted": ("#eef1f4", "#c8d0d8", "#5b6b7a"),
 }
 
 
@@ -31,6 +34,7 @@ class BadgeDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
+        opt.backgroundBrush = QBrush()  # the pill carries the colour, not the cell
         style = opt.widget.style() if opt.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)

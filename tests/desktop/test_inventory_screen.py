@@ -9,9 +9,10 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
 from core.permissions import Role
-from core.queries.inventory import package_stock, product_stock
+from core.services import stock
+from core.queries.inventory import lot_stock, package_stock, product_stock
 from desktop import stock_models
-from desktop.screens import inventory as inventory_screen
+from desktop.widgets.badges import TONES
 from desktop.screens.inventory import InventoryScreen, select_rows
 from desktop.stock_dialogs import QuarantineDialog
 from tests.desktop.warehouse_data import (  # noqa: F401 (fixtures)
@@ -80,7 +81,7 @@ def test_selecting_a_product_shows_its_lots_with_expiry_colours(screen, wait_tas
 
     choose_product(screen, wait_tasks, "Sterile")
     red = screen.lots.index(0, 1).data(Qt.ItemDataRole.ForegroundRole).color().name()
-    assert red != amber and red == stock_models.TONES["danger"][0].name()
+    assert red != amber and red == TONES["bad"][2]
     select_rows(screen.lot_table, [0])
     wait_tasks()
     assert screen.packages.rowCount() == 0
@@ -147,8 +148,8 @@ def test_export_pages_through_the_whole_query(qtbot, screen, wait_tasks, tmp_pat
         pages.append((offset, limit))
         return product_stock(flt, sort, descending, offset, limit)
 
-    monkeypatch.setattr(stock_models, "PAGE", 2)
-    monkeypatch.setattr(inventory_screen, "product_stock", spy)
+    screen.products.page_size = 2
+    monkeypatch.setattr(stock_models, "product_stock", spy)
     screen.reload_products()
     qtbot.waitUntil(lambda: screen.products.exhausted)  # the view scrolled all in
     wait_tasks()
@@ -202,7 +203,7 @@ def test_quarantine_through_the_dialog(qtbot, screen, wait_tasks):
     assert (lot.lot_number, lot.status) == ("ATV1", "quarantined")
     packages = screen.selected_packages()
     assert [(p.serial, p.status) for p in packages] == [("S003", "quarantined")]
-    row = screen.packages.row_of(packages[0].package_id)
+    row = screen.packages.row_of(lambda p: p.package_id == packages[0].package_id)
     assert screen.packages.index(row, 1).data() == "Quarantined"
     assert screen.release_button.isEnabled()
     assert {p.serial for p in package_stock(lot.lot_id, lot.location_id)} == {"S003"}
@@ -216,3 +217,64 @@ def test_actions_follow_the_role(qtbot, wait_tasks, db, stocked):  # noqa: F811
     assert screen.transfer_button.isEnabled() and screen.quarantine_button.isEnabled()
     assert not screen.write_off_button.isEnabled()
     assert "may not adjust stock" in screen.write_off_button.toolTip()
+
+
+@pytest.fixture
+def held(screen, stocked, wait_tasks):  # noqa: F811
+    """S002 quarantined and S003 suspect: both in the quarantine cage, so one location
+    holds packages of lot ATV1 in two statuses."""
+    admin = stocked[Role.ADMIN]
+    stock.quarantine_packages(admin, [(GTIN, "S002")], "Crushed carton")
+    stock.quarantine_packages(admin, [(GTIN, "S003")], "Label does not match", suspect=True)
+    screen.refresh()
+    wait_tasks()
+    return screen
+
+
+def test_the_status_filter_applies_to_the_packages(held, wait_tasks):
+    screen = held
+    screen.status_combo.setCurrentIndex(screen.status_combo.findText("Suspect"))
+    wait_tasks()
+    choose_product(screen, wait_tasks, "Atorvastatin")
+    assert [(lot.lot_number, lot.location, lot.status) for lot in screen.lots.rows] == [
+        ("ATV1", "QUARANTINE", "suspect")]
+    select_rows(screen.lot_table, [0])
+    wait_tasks()
+    assert column(screen.packages, 0) == ["S003"]  # not S002, quarantined in the same cage
+    assert "1 package" in screen.package_count_label.text()
+
+    screen.status_combo.setCurrentIndex(screen.status_combo.findText("On hold"))
+    wait_tasks()
+    choose_product(screen, wait_tasks, "Atorvastatin")
+    select_rows(screen.lot_table, [0])
+    wait_tasks()
+    assert column(screen.packages, 0) == ["S002", "S003"]
+    assert column(screen.packages, 1) == ["Quarantined", "Suspect"]
+
+
+def test_lots_page_in_and_a_scan_reads_up_to_its_lot_row(qtbot, held, wait_tasks, monkeypatch):
+    screen = held
+    pages = []
+
+    def spy(product_id, flt, offset, limit):
+        pages.append((offset, limit))
+        return lot_stock(product_id, flt, offset, limit)
+
+    monkeypatch.setattr(stock_models, "lot_stock", spy)
+    screen.lots.page_size = 2
+    choose_product(screen, wait_tasks, "Atorvastatin")
+    qtbot.waitUntil(lambda: screen.lots.exhausted)  # the view scrolled the rest in
+    wait_tasks()
+    assert pages == [(0, 2), (2, 2)]
+    assert [(lot.lot_number, lot.location, lot.status) for lot in screen.lots.rows] == [
+        ("ATV2", "A-02", "saleable"), ("ATV1", "A-01", "saleable"),
+        ("ATV1", "QUARANTINE", "quarantined"), ("ATV1", "QUARANTINE", "suspect")]
+    assert screen.lot_count_label.text().endswith("· 4 rows")
+
+    screen.products.page_size = 1  # the scan reads one row at a time up to its target
+    screen.scan_field.setFocus()
+    scanner_types(qtbot, element_string(GTIN, "S003", "ATV1", LATER))
+    wait_tasks()
+    lot = screen.selected_lot()
+    assert (lot.lot_number, lot.location, lot.status) == ("ATV1", "QUARANTINE", "suspect")
+    assert [p.serial for p in screen.selected_packages()] == ["S003"]
