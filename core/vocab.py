@@ -130,6 +130,15 @@ ADJUSTMENT_REASONS = (MoveReason.DAMAGED, MoveReason.EXPIRED, MoveReason.COUNT_C
                       MoveReason.DESTROYED, MoveReason.FOUND)
 
 
+class CountStatus(_Choice):
+    """A cycle count sheet: open while counting, then approved (variances posted) or
+    cancelled (nothing posted, the reason on record)."""
+
+    OPEN = "open"
+    APPROVED = "approved"
+    CANCELLED = "cancelled"
+
+
 class PoStatus(_Choice):
     DRAFT = "draft"
     CONFIRMED = "confirmed"

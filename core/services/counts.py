@@ -19,15 +19,25 @@ from core.services import audit, ledger
 from core.services.access import authorize
 from core.services.ledger import MoveLine
 from core.services.stock import location as find_location
-from core.vocab import LocationKind, MoveReason, PackageStatus
+from core.vocab import CountStatus, LocationKind, MoveReason, PackageStatus
 
 # Statuses a package has while it physically sits on a shelf of ours.
 ON_SHELF = (PackageStatus.SALEABLE, PackageStatus.ALLOCATED, PackageStatus.RECALLED,
             PackageStatus.RETURNED, PackageStatus.QUARANTINED, PackageStatus.SUSPECT)
 
 
+REASON_LIMIT = 200  # the sheet's note column
+
+
 class CountClosed(RxDeskError):
+    """The count was approved or cancelled: nothing more can be recorded on it."""
+
     title = "Count closed"
+
+    def __init__(self, sheet_id: int, status: str):
+        super().__init__(f"Count {sheet_id} is {status}; start a new count.")
+        self.sheet_id = sheet_id
+        self.status = status
 
 
 @dataclass
@@ -67,8 +77,8 @@ def _open_sheet(sheet_id: int) -> CountSheet:
     sheet = CountSheet.get_or_none(CountSheet.id == sheet_id)
     if sheet is None:
         raise NotFound("count sheet", sheet_id)
-    if sheet.status != "open":
-        raise CountClosed(f"Count {sheet_id} is {sheet.status}; start a new count.")
+    if sheet.status != CountStatus.OPEN:
+        raise CountClosed(sheet_id, sheet.status)
     return sheet
 
 
@@ -224,8 +234,8 @@ def approve_count(actor: Actor, sheet_id: int, note: str = "") -> Variances:
                  for lot, loc, product, delta in result.quantities if delta < 0]
         ledger.post(actor, ups, MoveReason.FOUND, document, note)
         ledger.post(actor, downs, MoveReason.COUNT_CORRECTION, document, note)
-        CountSheet.update(status="approved", closed_at=utc_now(), closed_by=actor.username
-                          ).where(CountSheet.id == sheet.id).execute()
+        CountSheet.update(status=CountStatus.APPROVED.value, closed_at=utc_now(),
+                          closed_by=actor.username).where(CountSheet.id == sheet.id).execute()
         audit.record(actor, "approve_count", "count", sheet.id,
                      f"{len(result.missing)} missing, {len(result.misplaced)} moved, "
                      f"{len(result.found)} found, {len(result.quantities)} lot quantity "
@@ -233,3 +243,27 @@ def approve_count(actor: Actor, sheet_id: int, note: str = "") -> Variances:
         return result
 
 
+def cancel_count(actor: Actor, sheet_id: int, reason: str) -> None:
+    """Close an open count without posting anything (started in the wrong bin, or
+    interrupted and to be done again). What was scanned stays on the sheet; the reason
+    becomes the sheet's note (an earlier note goes to the audit entry with it).
+
+    Cancelling needs the same permission as approving: closing a count is the
+    supervisor's decision, so a count that found missing stock cannot quietly be
+    dropped by the person who counted."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("reason", "Say why the count is cancelled.")
+    if len(reason) > REASON_LIMIT:
+        raise InvalidInput("reason", f"Keep the reason to {REASON_LIMIT} characters; it has "
+                                     f"{len(reason)}.")
+    with write_transaction():
+        authorize(actor, Permission.ADJUST_STOCK)
+        sheet = _open_sheet(sheet_id)
+        CountSheet.update(status=CountStatus.CANCELLED.value, closed_at=utc_now(),
+                          closed_by=actor.username, note=reason
+                          ).where(CountSheet.id == sheet.id).execute()
+        entries = CountEntry.select().where(CountEntry.sheet == sheet).count()
+        audit.record(actor, "cancel_count", "count", sheet.id,
+                     f"{entries} entr{'ies' if entries != 1 else 'y'}, nothing posted"
+                     + (f" (note was: {sheet.note})" if sheet.note else "") + f": {reason}")

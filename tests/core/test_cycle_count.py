@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from core.errors import InvalidInput, PermissionDenied
-from core.models import Package, StockMove
+from core.errors import InvalidInput, NotFound, PermissionDenied
+from core.models import AuditEntry, CountSheet, Package, StockMove
 from core.permissions import Role
 from core.queries.stock_check import ledger_discrepancies
 from core.services import counts, stock
@@ -70,3 +70,53 @@ def test_scope_is_enforced(shelf):
     sheet = counts.start_count(wh, location_code="A-01")
     with pytest.raises(InvalidInput, match="for A-01, not A-02"):
         counts.count_package(wh, sheet, "A-02", GTIN, "P4")
+
+
+def _sheet_state(sheet_id: int) -> tuple:
+    sheet = CountSheet.get_by_id(sheet_id)
+    return sheet.status, sheet.closed_by, sheet.note
+
+
+def test_an_open_count_can_be_cancelled_with_a_reason(shelf):
+    wh, owner = shelf[Role.WAREHOUSE], shelf[Role.OWNER]
+    sheet = counts.start_count(wh, location_code="A-01")
+    counts.count_package(wh, sheet, "A-01", GTIN, "P1")
+    audit_before = AuditEntry.select().count()
+
+    with pytest.raises(InvalidInput, match="why the count is cancelled"):
+        counts.cancel_count(owner, sheet, "   ")
+    with pytest.raises(InvalidInput, match="200 characters"):
+        counts.cancel_count(owner, sheet, "x" * 201)
+    with pytest.raises(PermissionDenied):
+        counts.cancel_count(wh, sheet, "Counted the wrong bin")
+    with pytest.raises(NotFound):
+        counts.cancel_count(owner, 999_999, "Counted the wrong bin")
+    assert _sheet_state(sheet) == ("open", "", "")  # nothing written on bad input
+    assert AuditEntry.select().count() == audit_before
+
+    counts.cancel_count(owner, sheet, "  Counted the wrong bin ")
+    assert _sheet_state(sheet) == ("cancelled", owner.username, "Counted the wrong bin")
+    entry = AuditEntry.select().order_by(AuditEntry.id.desc()).get()
+    assert (entry.action, entry.entity, entry.entity_id) == ("cancel_count", "count", str(sheet))
+    assert entry.summary == "1 entry, nothing posted: Counted the wrong bin"
+    assert StockMove.select().where(StockMove.document == f"count:{sheet}").count() == 0
+    assert Package.get(Package.serial == "P2").status == "saleable"  # not written off
+    assert ledger_discrepancies() == []
+
+    with pytest.raises(counts.CountClosed, match="is cancelled") as closed:
+        counts.cancel_count(owner, sheet, "again")
+    assert (closed.value.sheet_id, closed.value.status) == (sheet, "cancelled")
+    with pytest.raises(counts.CountClosed):
+        counts.approve_count(owner, sheet)
+    with pytest.raises(counts.CountClosed):
+        counts.count_package(wh, sheet, "A-01", GTIN, "P2")
+
+
+def test_an_approved_count_cannot_be_cancelled(shelf):
+    wh, owner = shelf[Role.WAREHOUSE], shelf[Role.OWNER]
+    sheet = counts.start_count(wh, location_code="A-02")
+    counts.count_package(wh, sheet, "A-02", GTIN, "P4")
+    counts.approve_count(owner, sheet)
+    with pytest.raises(counts.CountClosed, match="is approved"):
+        counts.cancel_count(owner, sheet, "Too late")
+    assert _sheet_state(sheet)[0] == "approved"
