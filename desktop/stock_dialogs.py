@@ -1,5 +1,5 @@
 """Dialogs of the warehouse screens: transfer, quarantine, release, write off, a new
-bin and approving a count. Each runs its one service call off the GUI thread and
+bin, approving and cancelling a count. Each runs its one service call off the GUI thread and
 stays open with the message under the field when the input is refused."""
 
 from __future__ import annotations
@@ -265,3 +265,26 @@ class ApproveCountDialog(StockDialog):
     def work(self):
         actor, sheet_id, note = self.actor, self.sheet_id, self.note_edit.text().strip()
         return lambda: count_service.approve_count(actor, sheet_id, note)
+
+
+class CancelCountDialog(StockDialog):
+    ok_text = "Cancel &count"
+
+    def __init__(self, actor: Actor, sheet_id: int, entries: int,
+                 parent: QWidget | None = None):
+        scanned = f"{entries} entr{'ies' if entries != 1 else 'y'}"
+        super().__init__(
+            f"Cancel count {sheet_id}",
+            f"Cancelling closes the count without changing any stock. The {scanned} "
+            "recorded so far stay on the sheet for reference; count again with a new "
+            "sheet.", parent)
+        self.actor, self.sheet_id = actor, sheet_id
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("&Keep counting")
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setMaxLength(count_service.REASON_LIMIT)
+        self.reason_edit.setPlaceholderText("e.g. Started in the wrong bin")
+        self.form.add_field("reason", "&Reason", self.reason_edit)
+
+    def work(self):
+        actor, sheet_id, reason = self.actor, self.sheet_id, self.reason_edit.text()
+        return lambda: count_service.cancel_count(actor, sheet_id, reason)

@@ -1,5 +1,6 @@
 """Cycle counts: start a count of a bin or a product, scan what is on the shelf,
-enter quantities of non-serialized lots, watch the variances, approve.
+enter quantities of non-serialized lots, watch the variances, approve (or cancel a
+count that should not be posted, with the reason).
 
 Variances are worked out against the stock records at approval, so stock in the
 counted bin or of the counted product must not move while the count is open.
@@ -26,10 +27,12 @@ from core.queries.locations import LocationRow, list_locations
 from core.scanning import Scan, ScanError, parse_scan
 from core.services import counts as count_service
 from core.services.counts import Variances
-from core.vocab import LocationKind
+from core.vocab import CountStatus, LocationKind
 from desktop.screens.base import Screen
 from desktop.screens.inventory import configure_table, select_rows, set_tone, titled
-from desktop.stock_dialogs import ApproveCountDialog, combo_code, location_combo
+from desktop.stock_dialogs import (
+    ApproveCountDialog, CancelCountDialog, combo_code, location_combo,
+)
 from desktop.stock_models import CountSheetsModel, VarianceModel
 from desktop.table_models import ROW_ROLE, local_time
 from desktop.tasks import run_task, show_error
@@ -211,8 +214,11 @@ class CountsScreen(Screen):
         self.refresh_button.clicked.connect(self.load_sheet)
         self.approve_button = QPushButton("&Approve…")
         self.approve_button.clicked.connect(self.approve)
+        self.cancel_button = QPushButton("Ca&ncel count…")
+        self.cancel_button.clicked.connect(self.cancel_count)
         row.addWidget(self.summary_label, 1)
         row.addWidget(self.refresh_button)
+        row.addWidget(self.cancel_button)
         row.addWidget(self.approve_button)
         box, _ = titled("Variances if approved now", self.variance_table, actions)
         column.addWidget(box, 1)
@@ -314,7 +320,8 @@ class CountsScreen(Screen):
                     "out at approval.")
                 self.freeze_label.setObjectName("warning")
             else:
-                self.freeze_label.setText(f"Approved by {sheet.closed_by}"
+                done = "Cancelled" if sheet.status == CountStatus.CANCELLED else "Approved"
+                self.freeze_label.setText(f"{done} by {sheet.closed_by}"
                                           + (f": {sheet.note}" if sheet.note else "."))
                 self.freeze_label.setObjectName("muted")
             self.freeze_label.style().unpolish(self.freeze_label)
@@ -333,9 +340,10 @@ class CountsScreen(Screen):
                        self.record_button, self.refresh_button):
             widget.setEnabled(is_open)
         may = self.actor is not None and self.actor.may(Permission.ADJUST_STOCK)
-        self.approve_button.setEnabled(is_open and may)
-        self.approve_button.setToolTip("" if may else
-                                       "An owner or admin approves counts (adjusts stock).")
+        for button, verb in ((self.approve_button, "approves"), (self.cancel_button, "cancels")):
+            button.setEnabled(is_open and may)
+            button.setToolTip("" if may else
+                              f"An owner or admin {verb} counts (adjusts stock).")
 
     # -- starting --------------------------------------------------------------------------
     def start(self) -> None:
@@ -474,6 +482,20 @@ class CountsScreen(Screen):
         self.dialog = dialog
         dialog.accepted.connect(lambda: self._approved(dialog.result_value))
         dialog.open()
+
+    def cancel_count(self) -> None:
+        if self.sheet is None or self.sheet.status != CountStatus.OPEN:
+            return
+        dialog = CancelCountDialog(self.actor, self.sheet.id, self.sheet.entries, self)
+        self.dialog = dialog
+        dialog.accepted.connect(self._cancelled)
+        dialog.open()
+
+    def _cancelled(self) -> None:
+        set_tone(self.result_label, "warning")
+        self.result_label.setText(f"Count {self.sheet.id} cancelled: no stock was changed.")
+        self.result_label.show()
+        self.changed.emit({"counts"})
 
     def _approved(self, result: Variances) -> None:
         set_tone(self.result_label, "ok")

@@ -6,7 +6,8 @@ from core.permissions import Role
 from core.queries.lookup import lookup_scan
 from core.scanning import Scan
 from desktop.screens.counts import CountsScreen
-from desktop.stock_dialogs import ApproveCountDialog
+from core.models import AuditEntry
+from desktop.stock_dialogs import ApproveCountDialog, CancelCountDialog
 from tests.desktop.warehouse_data import (  # noqa: F401 (fixtures)
     BULK_GTIN, GTIN, LATER, PAST, element_string, open_screen, scanner_types, stocked,
     warehouse,
@@ -96,3 +97,44 @@ def test_a_count_needs_a_bin_or_product(qtbot, wait_tasks, db, stocked):  # noqa
     wait_tasks()
     assert screen.sheet is not None and screen.sheet.product.startswith("Atorvastatin")
     assert screen.where_combo.isEnabled()
+
+
+def test_cancel_an_open_count_with_a_reason(qtbot, wait_tasks, db, stocked):  # noqa: F811
+    _window, screen = open_screen(qtbot, wait_tasks, db, stocked[Role.ADMIN], "Cycle counts")
+    start_bin_count(qtbot, wait_tasks, screen, "A-01")
+    screen.scan_field.setFocus()
+    scanner_types(qtbot, element_string(GTIN, "S001", "ATV1", LATER))
+    wait_tasks()
+    assert screen.cancel_button.isEnabled()
+
+    screen.cancel_button.click()
+    dialog = screen.dialog
+    assert isinstance(dialog, CancelCountDialog)
+    assert "1 entry" in dialog.intro.text()
+    dialog.ok_button.click()  # no reason
+    wait_tasks()
+    assert dialog.isVisible() and "why" in dialog.form.error_text("reason")
+    assert screen.sheet.status == "open"
+
+    dialog.reason_edit.setText("Started in the wrong bin")
+    dialog.ok_button.click()
+    wait_tasks()
+    assert not dialog.isVisible()
+    assert screen.sheet.status == "cancelled"
+    assert "no stock was changed" in screen.result_label.text()
+    assert screen.freeze_label.text() == "Cancelled by admin: Started in the wrong bin"
+    assert screen.sheets.index(screen.sheets.row_of(screen.sheet.id), 2).data() == "Cancelled"
+    assert screen.sheet_count_label.text() == "0 open"
+    assert not (screen.cancel_button.isEnabled() or screen.approve_button.isEnabled()
+                or screen.scan_field.isEnabled())
+    assert AuditEntry.select().order_by(AuditEntry.id.desc()).get().action == "cancel_count"
+    # Nothing was written off: the packages not scanned are still saleable.
+    assert lookup_scan(Scan("", "", gtin=GTIN, serial="S003")).package_status == "saleable"
+
+
+def test_the_warehouse_cannot_cancel_a_count(qtbot, wait_tasks, db, stocked):  # noqa: F811
+    _window, screen = open_screen(qtbot, wait_tasks, db, stocked[Role.WAREHOUSE],
+                                  "Cycle counts")
+    start_bin_count(qtbot, wait_tasks, screen, "A-01")
+    assert not screen.cancel_button.isEnabled()
+    assert "owner or admin cancels" in screen.cancel_button.toolTip()
