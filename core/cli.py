@@ -24,6 +24,7 @@ from core.errors import (
     AlreadyInitialised, BadDatabaseUrl, DatabaseError, DatabaseNotInitialised,
     DatabaseTooNew, InvalidInput, NotFound, RxDeskError,
 )
+from core.cli_receiving import add_receiving_commands
 from core.cli_support import (
     EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PROG, acting_user, json_option,
     open_ready, plain, print_json,
@@ -186,6 +187,7 @@ def build_parser() -> ArgumentParser:
     json_option(p)
 
     _stock_commands(commands, command)
+    add_receiving_commands(commands, command)
 
     p = command(commands, "verify-audit", cmd_verify_audit, "recompute the audit trail's "
                 "hash chain; exit 1 if an entry was changed or removed")

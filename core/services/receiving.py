@@ -79,6 +79,7 @@ class Counted:
     outcome: Outcome
     units: int
     serial: str = ""
+    gtin: str = ""
 
 
 @dataclass
@@ -272,7 +273,8 @@ def _judge_expected(actor: Actor, asn: ExpectedReceipt, head: ReceivingScan,
     for start in range(0, len(good), BATCH):
         (ExpectedPackage.update(scan=head)
          .where(ExpectedPackage.id.in_(good[start:start + BATCH])).execute())
-    return [Counted(pid, judge.product(pid).name, lot, expiry, outcome, n)
+    return [Counted(pid, judge.product(pid).name, lot, expiry, outcome, n,
+                    gtin=judge.product(pid).gtin)
             for (pid, lot, expiry, outcome), n in counted.items()]
 
 
@@ -318,7 +320,7 @@ def _scan_package(actor: Actor, asn, po, scan: Scan, judge: _Judge, damaged: boo
     if expected is not None:
         ExpectedPackage.update(scan=row).where(ExpectedPackage.id == expected.id).execute()
     counted = [Counted(product.id, product.name, scan.lot, scan.expiry, outcome, 1,
-                       scan.serial)]
+                       scan.serial, product.gtin)]
     return _result(row, counted, f"{product.name} serial {scan.serial}")
 
 
@@ -602,8 +604,9 @@ class _Posting:
             receipt=self.receipt, outcome=a.outcome.value, product=a.product_id,
             serial=a.serial, lot_number=a.lot_number, expiry=a.expiry, sscc=a.case_sscc,
             quantity=1, package=package_id, detail=(detail or a.detail)[:300])
-        self.exceptions.append(Counted(a.product_id, self.product(a.product_id).name,
-                                       a.lot_number, a.expiry, a.outcome, 1, a.serial))
+        product = self.product(a.product_id)
+        self.exceptions.append(Counted(a.product_id, product.name, a.lot_number, a.expiry,
+                                       a.outcome, 1, a.serial, product.gtin))
 
     # -- cost ------------------------------------------------------------------------
     def cost_layers(self) -> None:
@@ -684,8 +687,9 @@ class _Posting:
                 receipt=self.receipt, outcome=outcome.value, product=product_id,
                 lot_number=lot_number, expiry=expiry, quantity=count,
                 detail=f"{count} in ship notice {self.asn.id}, not delivered")
-            self.exceptions.append(Counted(product_id, self.product(product_id).name,
-                                           lot_number, expiry, outcome, count))
+            product = self.product(product_id)
+            self.exceptions.append(Counted(product_id, product.name, lot_number, expiry,
+                                           outcome, count, gtin=product.gtin))
 
     def finish(self) -> ReceiptResult:
         self._stamp_scans()
