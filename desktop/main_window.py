@@ -20,6 +20,7 @@ from desktop.screens.inventory import InventoryScreen
 from desktop.screens.locations import LocationsScreen
 from desktop.screens.partners import PartnersScreen
 from desktop.screens.products import ProductsScreen
+from desktop.screens.purchase_orders import PurchaseOrdersScreen
 from desktop.screens.users import UsersScreen
 from desktop.session import Session
 from desktop.tasks import runner, show_message
@@ -27,7 +28,7 @@ from desktop.version import app_version
 
 SCREENS: tuple[type[Screen], ...] = (
     HomeScreen, InventoryScreen, LocationsScreen, CountsScreen, ProductsScreen, PartnersScreen,
-    CompanyScreen, UsersScreen, AuditScreen)
+    PurchaseOrdersScreen, CompanyScreen, UsersScreen, AuditScreen)
 LICENSE = "AGPL-3.0-or-later"
 
 
