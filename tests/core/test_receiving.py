@@ -236,3 +236,28 @@ def test_a_failed_posting_leaves_the_scans_open(clerk, po, tmp_path):
     assert not Receipt.select().exists() and not Package.select().exists()
     assert ReceivingScan.select().where(ReceivingScan.receipt.is_null()).count() == 1
     assert receiving.post_receipt(clerk, delivery).received[0][3] == 4
+
+
+def test_handwritten_supplier_file_received_end_to_end(clerk, po):
+    """A handwritten file (tests/epcis_fixtures) rather than a generated one: a case, a loose
+    package and a product new to us; one of its packages did not arrive."""
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parents[1] / "epcis_fixtures" / \
+        "delivery_to_garden_state.xml"
+    imported = import_epcis(clerk, fixture)
+    assert (imported.po_number, imported.packages, imported.cases, imported.new_products) == (
+        po.number, 5, 1, ["12345-222-22"])
+    delivery = Delivery(asn_id=imported.asn_id)
+    assert receiving.record_scan(clerk, delivery, f"00{'003123450000000318'}").units == 2
+    assert receiving.record_scan(clerk, delivery, package_scan(
+        "AT0003", "LOT77", date(2028, 3, 31))).ok
+    assert receiving.record_scan(clerk, delivery, package_scan(
+        "LS0001", "NEW9", date(2027, 12, 31), gtin="00312345222222")).ok
+    posted = receiving.post_receipt(clerk, delivery)
+    assert sorted((r[2], r[3]) for r in posted.received) == [("LOT77", 3), ("NEW9", 1)]
+    assert [(e.outcome, e.lot_number, e.units) for e in posted.exceptions] == [
+        (Outcome.SHORTAGE, "NEW9", 1)]
+    new = ReceiptLine.get(ReceiptLine.product == Product.get(Product.gtin == "00312345222222"))
+    assert new.cost_source == "standard"  # not on the PO
+    assert any("not on " + po.number in w for w in posted.warnings)
