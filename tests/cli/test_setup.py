@@ -94,7 +94,7 @@ def test_missing_database_file_is_not_created(cli, tmp_path):
 
 def test_demo_creates_the_demo_database_and_lists_accounts(cli, tmp_path, open_db):
     url = f"sqlite:///{tmp_path / 'demo.db'}"
-    done = cli("demo", "--json", db=url)
+    done = cli("demo", "--scale", "tiny", "--json", db=url)
     assert done.code == 0, done.err
     result = json.loads(done.out)
     assert result["url"] == url
