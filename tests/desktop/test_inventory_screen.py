@@ -8,8 +8,11 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
+from core.db import database
+from core.ndc import parse_ndc
 from core.permissions import Role
 from core.services import stock
+from core.services.products import add_product
 from core.queries.inventory import lot_stock, package_stock, product_stock
 from desktop import stock_models
 from desktop.widgets.badges import TONES
@@ -278,3 +281,37 @@ def test_lots_page_in_and_a_scan_reads_up_to_its_lot_row(qtbot, held, wait_tasks
     lot = screen.selected_lot()
     assert (lot.lot_number, lot.location, lot.status) == ("ATV1", "QUARANTINE", "suspect")
     assert [p.serial for p in screen.selected_packages()] == ["S003"]
+
+
+def test_scrolling_three_pages_of_products_costs_a_few_queries_per_page(
+        qtbot, screen, stocked, wait_tasks, monkeypatch):  # noqa: F811
+    """No query per row (N+1): each page is a page of product ids plus one aggregate
+    over their balances, whatever the page size."""
+    admin = stocked[Role.ADMIN]
+    for n in range(12):  # 3 products in stock already: 15 = three pages of five
+        ndc = f"54321-{n:03d}-11"
+        add_product(admin, ndc, f"Zinc oxide {n:02d} ointment", serialized=False)
+        stock.add_opening_stock(admin, parse_ndc(ndc).gtin14(), f"Z{n}", LATER, "B-01",
+                                quantity=5 + n)
+    screen.products.page_size = 5
+    statements: list[str] = []
+    backend = database.obj
+    execute_sql = backend.execute_sql
+
+    def counted(sql, *args, **kwargs):
+        statements.append(sql)
+        return execute_sql(sql, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "execute_sql", counted)
+    screen.reload_products()
+    wait_tasks()
+    for shown in (10, 15):
+        screen.product_table.scrollToBottom()  # the view asks for the next page
+        qtbot.waitUntil(lambda n=shown: screen.products.rowCount() >= n)
+    qtbot.waitUntil(lambda: screen.products.exhausted)
+    wait_tasks()
+    monkeypatch.undo()
+    assert screen.products.rowCount() == 15 and screen.products.total == 15
+    assert "of" not in screen.product_count_label.text()  # "15 products": all shown
+    # The first page also counts the matches; every page is ids + one aggregate.
+    assert len(statements) <= 1 + 3 * 2, statements
