@@ -1,11 +1,13 @@
 """Dialogs of the Partners screen: a new trading partner with its bill-to and ship-to
-addresses, and a license / registration / FDA check for the selected partner. Refused
-input stays in the form with the reason under the field."""
+addresses, its details changed, a ship-to added, corrected or retired, a license /
+registration / FDA check added or renewed, the partner deactivated. Refused input stays
+in the form with the reason under the field."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from html import escape
 
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QLabel,
@@ -14,8 +16,11 @@ from PySide6.QtWidgets import (
 
 from core.errors import AlreadyExists, InvalidInput
 from core.permissions import Actor
-from core.queries.partners import PartnerRow
-from core.services.partners import Address, add_evidence, add_partner, check_address
+from core.queries.partners import AddressRow, EvidenceRow, PartnerDetail, PartnerRow
+from core.services.partners import (
+    Address, PartnerInUse, add_address, add_evidence, add_partner, check_address,
+    renew_evidence, retire_address, set_partner_active, update_address, update_partner,
+)
 from core.vocab import AddressKind, EvidenceKind, PartnerType
 from desktop.tasks import run_task, show_error
 from desktop.widgets.forms import FieldForm
@@ -265,3 +270,209 @@ class AddEvidenceDialog(_FormDialog):
                       license_type=self.type_edit.text(),
                       schedules=self.schedules_edit.text() if kind is EvidenceKind.DEA else "")
         return lambda: add_evidence(actor, partner_id, kind, **values)
+
+
+def _select_data(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+class EditPartnerDialog(_FormDialog):
+    """The partner's details, as in the new-partner form. Accepted with `result` = the
+    changed fields ({} when nothing changed); addresses and licenses are changed from
+    the detail panel."""
+
+    ok_text = "&Save changes"
+
+    def __init__(self, actor: Actor, detail: PartnerDetail, parent: QWidget | None = None):
+        super().__init__("Edit trading partner", "", parent)
+        self.actor, self.partner = actor, detail.partner
+        p = detail.partner
+        self.setMinimumWidth(520)
+        main, main_box = self.group("Partner")
+        self.name_edit = main.add_field("name", "&Legal name:", QLineEdit(p.name))
+        self.roles_combo = QComboBox()
+        for label, value in ROLES:
+            self.roles_combo.addItem(label, value)
+        _select_data(self.roles_combo, p.roles)
+        main.add_field("roles", "&Roles:", self.roles_combo,
+                       "A supplier with open purchase orders keeps the supplier role.")
+        self.type_combo = QComboBox()
+        for ptype in PartnerType:
+            self.type_combo.addItem(ptype.label, ptype)
+        _select_data(self.type_combo, p.partner_type)
+        main.add_field("partner_type", "&Type:", self.type_combo,
+                       "Decides which licenses make the partner authorized.")
+        self.gln_edit = main.add_field("gln", "&GLN:", QLineEdit(p.gln),
+                                       "13-digit Global Location Number (optional).")
+        self.phone_edit = main.add_field("phone", "&Phone:", QLineEdit(p.phone))
+        self.email_edit = main.add_field("email", "&Email:", QLineEdit(detail.email))
+        self.column.addWidget(main_box)
+        self.column.addWidget(self.buttons)
+        self.name_edit.setFocus()
+
+    def work(self):
+        actor, partner_id = self.actor, self.partner.id
+        values = dict(name=self.name_edit.text(), roles=self.roles_combo.currentData(),
+                      partner_type=self.type_combo.currentData(), gln=self.gln_edit.text(),
+                      phone=self.phone_edit.text(), email=self.email_edit.text())
+        return lambda: update_partner(actor, partner_id, **values)
+
+    def _failed(self, exc: BaseException) -> None:
+        field = ("gln" if isinstance(exc, AlreadyExists) and "GLN" in exc.what
+                 else "roles" if isinstance(exc, PartnerInUse) else None)
+        if field:
+            self.ok_button.setEnabled(True)
+            self.show_field_error(field, str(exc))
+            return
+        super()._failed(exc)
+
+
+class AddressDialog(_FormDialog):
+    """A new ship-to for the partner, or a correction of one of its addresses.
+    Accepted with `result` = the new address id, or the changed fields."""
+
+    def __init__(self, actor: Actor, partner: PartnerRow, address: AddressRow | None = None,
+                 parent: QWidget | None = None):
+        kind = address.kind if address else AddressKind.SHIP_TO
+        adding = address is None
+        super().__init__(
+            "New ship-to address" if adding else f"Edit {kind.label.lower()} address",
+            f"{'Another delivery address' if adding else kind.label + ' address'} of "
+            f"<b>{escape(partner.name)}</b>.", parent)
+        self.ok_button.setText("&Add ship-to" if adding else "&Save address")
+        self.actor, self.partner, self.address, self.kind = actor, partner, address, kind
+        self.setMinimumWidth(520)
+        form = self.form()
+        self.edits: dict[str, QLineEdit] = {}
+        self.edits["name"] = form.add_field("name", "&Name:", QLineEdit(),
+                                            "Site or attention line (optional).")
+        for (name, label), mnemonic in zip(ADDRESS_FIELDS, ("S&treet:", "&City:", "&State:",
+                                                            "&ZIP code:")):
+            self.edits[name] = form.add_field(name, mnemonic, QLineEdit())
+        self.edits["gln"] = form.add_field("gln", "&GLN:", QLineEdit(),
+                                           "The site's own GLN, if it has one (optional).")
+        self.edits["state"].setPlaceholderText("e.g. NJ")
+        self.edits["state"].setMaxLength(2)
+        self.edits["postal_code"].setPlaceholderText("e.g. 08608 or 08608-1234")
+        self.default_check = QCheckBox("&Default ship-to for new orders")
+        if kind is AddressKind.SHIP_TO:
+            form.addRow("", self.default_check)
+        if address:
+            for name, edit in self.edits.items():
+                edit.setText(getattr(address, name))
+            self.default_check.setChecked(address.is_default)
+            # The default moves by choosing another one, never by leaving none.
+            self.default_check.setEnabled(not address.is_default)
+        self.column.addLayout(form)
+        self.column.addWidget(self.buttons)
+        self.edits["street"].setFocus()
+
+    def work(self):
+        actor, partner_id = self.actor, self.partner.id
+        values = {name: edit.text() for name, edit in self.edits.items()}
+        address = Address(self.kind, is_default=self.default_check.isChecked(), **values)
+        if self.address is None:
+            return lambda: add_address(actor, partner_id, address)
+        address_id = self.address.id
+        return lambda: update_address(actor, address_id, address)
+
+
+class _ReasonDialog(_FormDialog):
+    """A yes/no decision with a reason for the audit trail."""
+
+    def __init__(self, title: str, intro: str, ok_text: str, reason_hint: str,
+                 parent: QWidget | None):
+        super().__init__(title, intro, parent)
+        self.ok_button.setText(ok_text)
+        self.setMinimumWidth(480)
+        form = self.form()
+        self.reason_edit = form.add_field("reason", "&Reason:", QLineEdit(), reason_hint)
+        self.column.addLayout(form)
+        self.column.addWidget(self.buttons)
+        self.reason_edit.setFocus()
+
+
+class RetireAddressDialog(_ReasonDialog):
+    def __init__(self, actor: Actor, partner: PartnerRow, address: AddressRow,
+                 parent: QWidget | None = None):
+        super().__init__(
+            "Retire ship-to address",
+            f"Stop shipping to <b>{escape(address.one_line())}</b> for "
+            f"<b>{escape(partner.name)}</b>? The address stays on file as history.",
+            "Re&tire", "Optional, e.g. 'store closed'.", parent)
+        self.actor, self.address = actor, address
+
+    def work(self):
+        actor, address_id, reason = self.actor, self.address.id, self.reason_edit.text()
+        return lambda: retire_address(actor, address_id, reason)
+
+
+class PartnerActiveDialog(_ReasonDialog):
+    """Deactivate (blocks new orders, receipts and shipments) or reactivate a partner."""
+
+    def __init__(self, actor: Actor, partner: PartnerRow, parent: QWidget | None = None):
+        deactivating = partner.active
+        name = escape(partner.name)
+        super().__init__(
+            "Deactivate partner" if deactivating else "Reactivate partner",
+            (f"RxDesk will refuse new orders, receipts and shipments with <b>{name}</b>. "
+             "Its records and history stay." if deactivating else
+             f"Trade with <b>{name}</b> again (its licenses are still checked)."),
+            "&Deactivate" if deactivating else "&Reactivate",
+            "Required, e.g. 'license revoked' or 'no longer a customer'." if deactivating
+            else "Optional.", parent)
+        self.actor, self.partner, self.active = actor, partner, not deactivating
+
+    def work(self):
+        actor, partner_id, active = self.actor, self.partner.id, self.active
+        reason = self.reason_edit.text()
+        return lambda: set_partner_active(actor, partner_id, active, reason)
+
+
+class RenewEvidenceDialog(_FormDialog):
+    """A renewed license or a new FDA check, recorded next to the old record (which
+    stays as history). Accepted with `result` = the new evidence id."""
+
+    ok_text = "Re&new"
+
+    def __init__(self, actor: Actor, partner: PartnerRow, evidence: EvidenceRow,
+                 parent: QWidget | None = None):
+        what = " ".join(x for x in (evidence.state, evidence.kind.label.lower(),
+                                    evidence.number) if x)
+        super().__init__(
+            "Renew license / evidence",
+            f"Record the renewed {escape(what)} of <b>{escape(partner.name)}</b>. The old "
+            f"record stays as history. You ({actor.username}) are recorded as the person "
+            "who verified it.", parent)
+        self.actor, self.evidence = actor, evidence
+        self.setMinimumWidth(520)
+        form = self.form()
+        self.number_edit = form.add_field("number", "&Number:", QLineEdit(evidence.number),
+                                          "Change it if the issuer gave a new number.")
+        self.type_edit = form.add_field("license_type", "License &type:",
+                                        QLineEdit(evidence.license_type))
+        self.schedules_edit = form.add_field(
+            "schedules", "DEA sc&hedules:", QLineEdit(evidence.schedules or ALL_DEA_SCHEDULES),
+            "Schedules the registration covers, e.g. 2,2N,3,3N,4,5.")
+        self.schedules_edit.setEnabled(evidence.kind is EvidenceKind.DEA)
+        self.expiry_edit = form.add_field(
+            "expiry", "E&xpires:", QLineEdit(),
+            f"Was {evidence.expiry.isoformat()}." if evidence.expiry else "")
+        self.expiry_edit.setPlaceholderText("YYYY-MM-DD")
+        self.verified_edit = form.add_field("verified_on", "&Verified on:",
+                                            QLineEdit(date.today().isoformat()),
+                                            "The day you checked it with the issuer.")
+        self.verified_edit.setPlaceholderText("YYYY-MM-DD")
+        self.column.addLayout(form)
+        self.column.addWidget(self.buttons)
+        self.expiry_edit.setFocus()
+
+    def work(self):
+        actor, evidence_id = self.actor, self.evidence.id
+        values = dict(expiry=self.expiry_edit.text(), number=self.number_edit.text(),
+                      verified_on=self.verified_edit.text(), license_type=self.type_edit.text(),
+                      schedules=(self.schedules_edit.text()
+                                 if self.evidence.kind is EvidenceKind.DEA else None))
+        return lambda: renew_evidence(actor, evidence_id, **values)

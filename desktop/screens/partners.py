@@ -11,17 +11,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QScrollArea, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from core.permissions import Permission
 from core.queries.atp import ANNUAL_CHECK_VALID, WARN_BEFORE, AtpStatus, atp_statuses
 from core.queries.partners import (
-    EvidenceRow, PartnerDetail, PartnerRow, count_partners, partner_detail, search_partners,
+    AddressRow, EvidenceRow, PartnerDetail, PartnerRow, count_partners, partner_detail,
+    search_partners,
 )
-from core.vocab import EvidenceKind
+from core.vocab import AddressKind, EvidenceKind
 from desktop.paged_table import PagedColumn, PagedTableModel, PagedTableView
-from desktop.partner_dialogs import AddEvidenceDialog, NewPartnerDialog
+from desktop.partner_dialogs import (
+    AddEvidenceDialog, AddressDialog, EditPartnerDialog, NewPartnerDialog,
+    PartnerActiveDialog, RenewEvidenceDialog, RetireAddressDialog,
+)
 from desktop.screens.base import Screen
 from desktop.table_models import Column, RowTableModel
 from desktop.tasks import run_task
@@ -33,6 +37,11 @@ ROLE_FILTERS = (("All partners", ""), ("Customers", "customer"), ("Suppliers", "
 
 def atp_tone(status: AtpStatus) -> str:
     return "bad" if status.reasons else "warn" if status.warnings else "ok"
+
+
+def list_label(status: AtpStatus) -> str:
+    """The list's short badge (the tooltip and the detail panel say the rest)."""
+    return "Blocked" if status.reasons else "Renew soon" if status.warnings else "Authorized"
 
 
 def roles_text(row: PartnerRow) -> str:
@@ -59,11 +68,11 @@ def _partner_page(text: str, role: str, offset: int, limit: int) -> list[ListedP
 class PartnersTableModel(PagedTableModel[ListedPartner]):
     columns = (
         PagedColumn("Name", lambda p: p.row.name),
-        PagedColumn("Authorization", lambda p: p.atp.label, tone=lambda p: atp_tone(p.atp)),
+        PagedColumn("Authorization", lambda p: list_label(p.atp),
+                    tone=lambda p: atp_tone(p.atp)),
         PagedColumn("Roles", lambda p: roles_text(p.row)),
         PagedColumn("Type", lambda p: p.row.partner_type.label),
-        PagedColumn("City", lambda p: p.row.city),
-        PagedColumn("State", lambda p: p.row.state),
+        PagedColumn("City", lambda p: ", ".join(x for x in (p.row.city, p.row.state) if x)),
         PagedColumn("GLN", lambda p: p.row.gln),
     )
     NAME, ATP = 0, 1
@@ -97,51 +106,133 @@ def _iso(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+MUTED = "#5b6b7a"
+
+
+def evidence_status(e: EvidenceRow, today: date) -> str:
+    if not e.current:
+        return "Replaced"
+    due = evidence_due(e)
+    if due is not None and due < today:
+        return "Expired"
+    if due is not None and due - today <= WARN_BEFORE:
+        return "Renew soon"
+    return "Current"
+
+
+def _tinted(tone: str, role) -> QColor | None:
+    """Replaced or retired rows in grey; expired red, due soon amber."""
+    if tone == "muted":
+        return QColor(MUTED) if role == Qt.ItemDataRole.ForegroundRole else None
+    if tone not in TONES:
+        return None
+    background, _border, text = TONES[tone]
+    return QColor(background if role == Qt.ItemDataRole.BackgroundRole else text)
+
+
 class EvidenceTableModel(RowTableModel[EvidenceRow]):
-    """The selected partner's licenses: expired rows red, due within 30 days amber."""
+    """The selected partner's licenses, newest first within each kind and state:
+    expired rows red, due within 30 days amber, replaced by a renewal grey (history)."""
 
     columns = (
-        Column("Kind", lambda e: e.kind.label),
-        Column("State", lambda e: e.state),
+        Column("License", lambda e: " ".join(x for x in (e.state, e.kind.label.lower()) if x)
+               if e.state else e.kind.label),
         Column("Number", lambda e: e.number),
-        Column("Type", lambda e: e.license_type or e.schedules),
         Column("Expires", lambda e: _iso(evidence_due(e))),
+        Column("Status", lambda e: ""),
         Column("Verified", lambda e: " by ".join(x for x in (_iso(e.verified_on),
                                                              e.verified_by) if x)),
     )
-    VERIFIED = 5
+    STATUS, VERIFIED = 3, 4
+    _TIPS = {"Expired": "Expired", "Renew soon": "Expires within 30 days",
+             "Replaced": "Replaced by a newer record; kept as history"}
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.today = date.today()
 
     def tone(self, e: EvidenceRow) -> str:
-        due = evidence_due(e)
-        if due is None:
-            return ""
-        if due < self.today:
-            return "bad"
-        return "warn" if due - self.today <= WARN_BEFORE else ""
+        return {"Replaced": "muted", "Expired": "bad", "Renew soon": "warn"}.get(
+            evidence_status(e, self.today), "")
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        e = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            return _tinted(self.tone(e), role)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            kind = e.license_type or (f"Schedules {e.schedules}" if e.schedules else "")
+            return "\n".join(x for x in (kind, self._TIPS.get(evidence_status(e, self.today)))
+                             if x) or None
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == self.STATUS:
+            return evidence_status(e, self.today)
+        return super().data(index, role)
+
+
+def address_kind_text(a: AddressRow) -> str:
+    if not a.active:
+        return "Retired ship-to"
+    return "Default ship-to" if a.is_default and a.kind is AddressKind.SHIP_TO else a.kind.label
+
+
+class AddressTableModel(RowTableModel[AddressRow]):
+    """Bill-to, ship-tos (default first) and, greyed, retired ship-tos. An address
+    named like the partner itself shows without the name."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.partner_name = ""
+        self.columns = (
+            Column("Kind", address_kind_text),
+            Column("Address", lambda a: " · ".join(x for x in (
+                "" if a.name == self.partner_name else a.name, a.one_line(),
+                f"GLN {a.gln}" if a.gln else "") if x)),
+        )
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if index.isValid() and role in (Qt.ItemDataRole.BackgroundRole,
                                         Qt.ItemDataRole.ForegroundRole):
-            tone = self.tone(self.rows[index.row()])
-            if tone:
-                background, _border, text = TONES[tone]
-                return QColor(background if role == Qt.ItemDataRole.BackgroundRole else text)
+            return _tinted("" if self.rows[index.row()].active else "muted", role)
         if index.isValid() and role == Qt.ItemDataRole.ToolTipRole:
-            tone = self.tone(self.rows[index.row()])
-            return {"bad": "Expired", "warn": "Expires within 30 days"}.get(tone)
+            return self.columns[1].display(self.rows[index.row()])  # when elided
         return super().data(index, role)
 
 
-class PartnerDetailPanel(QFrame):
-    """Addresses, licenses and the authorization verdict of one partner."""
+def _small_table(model) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.verticalHeader().hide()
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
+    return table
 
-    def __init__(self, parent: QWidget | None = None):
+
+def _title_row(title: str, *buttons: QPushButton) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setSpacing(6)
+    row.addWidget(QLabel(f"<b>{title}</b>"))
+    row.addStretch()
+    for button in buttons:
+        row.addWidget(button)
+    return row
+
+
+class PartnerDetailPanel(QFrame):
+    """Details, addresses, licenses (with their history) and the authorization verdict
+    of one partner. The buttons are shown to users who may change partners; the screen
+    connects them."""
+
+    def __init__(self, editable: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("card")
+        self.editable = editable
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 12)
         outer.setSpacing(8)
@@ -151,68 +242,78 @@ class PartnerDetailPanel(QFrame):
         outer.addWidget(self.placeholder)
 
         self.body = QWidget()
-        columns = QHBoxLayout(self.body)
-        columns.setContentsMargins(0, 0, 0, 0)
-        columns.setSpacing(24)
-        facts = QWidget()
-        left = QVBoxLayout(facts)
-        left.setContentsMargins(0, 0, 8, 0)
-        left.setSpacing(6)
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(8)
         self.name_label = QLabel()
         self.name_label.setObjectName("dialogTitle")
         self.name_label.setWordWrap(True)
-        left.addWidget(self.name_label)
+        self.edit_button = QPushButton("&Edit partner…")
+        self.active_button = QPushButton("De&activate…")
+        header = QHBoxLayout()
+        header.setSpacing(8)
+        header.addWidget(self.name_label, 1)
+        header.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(self.active_button, 0, Qt.AlignmentFlag.AlignTop)
+        body.addLayout(header)
+        facts = QHBoxLayout()
+        facts.setSpacing(10)
         self.atp_badge = badge_label()
-        left.addWidget(self.atp_badge, 0, Qt.AlignmentFlag.AlignLeft)
+        facts.addWidget(self.atp_badge, 0, Qt.AlignmentFlag.AlignTop)
         self.facts_label = QLabel()
         self.facts_label.setObjectName("muted")
         self.facts_label.setWordWrap(True)
-        left.addWidget(self.facts_label)
+        facts.addWidget(self.facts_label, 1)
+        body.addLayout(facts)
         self.reasons_label = QLabel()
         self.reasons_label.setObjectName("danger")
         self.reasons_label.setWordWrap(True)
         self.warnings_label = QLabel()
         self.warnings_label.setObjectName("warning")
         self.warnings_label.setWordWrap(True)
-        left.addWidget(self.reasons_label)
-        left.addWidget(self.warnings_label)
-        self.addresses_label = QLabel()
-        self.addresses_label.setWordWrap(True)
-        self.addresses_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse)
-        left.addWidget(self.addresses_label)
-        left.addStretch()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(facts)
-        scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget "
-                             "{ background: transparent; }")
+        body.addWidget(self.reasons_label)
+        body.addWidget(self.warnings_label)
 
+        columns = QHBoxLayout()
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.setSpacing(16)
+        self.add_address_button = QPushButton("Add shi&p-to…")
+        self.edit_address_button = QPushButton("Chan&ge…")
+        self.retire_address_button = QPushButton("Re&tire…")
+        self.address_model = AddressTableModel(self)
+        self.address_table = _small_table(self.address_model)
+        self.address_table.selectionModel().selectionChanged.connect(self.update_buttons)
+        middle = QVBoxLayout()
+        middle.setSpacing(6)
+        middle.addLayout(_title_row("Addresses", self.add_address_button,
+                                    self.edit_address_button, self.retire_address_button))
+        middle.addWidget(self.address_table, 1)
+
+        self.renew_button = QPushButton("Rene&w…")
+        self.renew_button.setToolTip("Record the renewed license; the old one stays as "
+                                     "history.")
+        self.evidence_model = EvidenceTableModel(self)
+        self.evidence_table = _small_table(self.evidence_model)
+        self.evidence_table.selectionModel().selectionChanged.connect(self.update_buttons)
         right = QVBoxLayout()
         right.setSpacing(6)
-        evidence_title = QLabel("<b>Licenses and evidence</b>")
-        right.addWidget(evidence_title)
-        self.evidence_model = EvidenceTableModel(self)
-        self.evidence_table = QTableView()
-        self.evidence_table.setModel(self.evidence_model)
-        self.evidence_table.verticalHeader().hide()
-        self.evidence_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.evidence_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.evidence_table.setTabKeyNavigation(False)
-        self.evidence_table.setWordWrap(False)
-        header = self.evidence_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        right.addLayout(_title_row("Licenses and evidence", self.renew_button))
         right.addWidget(self.evidence_table, 1)
         self.no_evidence_label = QLabel("No licenses on file yet.")
         self.no_evidence_label.setObjectName("muted")
         right.addWidget(self.no_evidence_label)
-        columns.addWidget(scroll, 2)
-        columns.addLayout(right, 3)
+        right.addStretch(0)
+        columns.addLayout(middle, 1)
+        columns.addLayout(right, 0)  # as wide as its columns; addresses take the rest
+        body.addLayout(columns, 1)
         outer.addWidget(self.body, 1)
+        for button in self.buttons():
+            button.setVisible(editable)
         self.show_detail(None)
+
+    def buttons(self) -> list[QPushButton]:
+        return [self.edit_button, self.active_button, self.add_address_button,
+                self.edit_address_button, self.retire_address_button, self.renew_button]
 
     def show_detail(self, detail: PartnerDetail | None) -> None:
         self.detail = detail
@@ -220,9 +321,12 @@ class PartnerDetailPanel(QFrame):
         self.body.setVisible(detail is not None)
         if detail is None:
             self.evidence_model.set_rows([])
+            self.address_model.set_rows([])
+            self.update_buttons()
             return
         p, atp = detail.partner, detail.atp
         self.name_label.setText(p.name)
+        self.active_button.setText("De&activate…" if p.active else "Re&activate…")
         set_badge(self.atp_badge, atp.label, atp_tone(atp))
         facts = [p.partner_type.label, roles_text(p)]
         facts += [f"GLN {p.gln}"] if p.gln else []
@@ -237,17 +341,60 @@ class PartnerDetailPanel(QFrame):
             "<b>Renew soon</b> (still authorized):" + self._bullets(atp.warnings)
             if atp.warnings else "")
         self.warnings_label.setVisible(bool(atp.warnings))
-        lines = []
-        for a in detail.addresses:
-            several = sum(b.kind is a.kind for b in detail.addresses) > 1
-            lines.append(f"<b>{a.kind.label}</b>{' (default)' if a.is_default and several else ''}"
-                         f": {escape(a.one_line())}" + (f" · GLN {a.gln}" if a.gln else ""))
-        self.addresses_label.setText("<br>".join(lines) or
-                                     "<span style='color:#5b6b7a'>No addresses on file.</span>")
+        self.address_model.partner_name = p.name
+        self.address_model.set_rows(detail.addresses)
         self.evidence_model.today = date.today()
         self.evidence_model.set_rows(detail.evidence)
         self.evidence_table.setVisible(bool(detail.evidence))
+        self._fit_width(self.evidence_table)
         self.no_evidence_label.setVisible(not detail.evidence)
+        self.update_buttons()
+
+    @staticmethod
+    def _fit_width(table: QTableView) -> None:
+        """Wide enough for every column in full, within reason."""
+        header = table.horizontalHeader()
+        needed = sum(max(table.sizeHintForColumn(c), header.sectionSizeHint(c))
+                     for c in range(header.count()))
+        table.setMinimumWidth(min(needed + 2 * table.frameWidth(), 640))
+
+    def selected_address(self) -> AddressRow | None:
+        rows = self.address_table.selectionModel().selectedRows()
+        return self.address_model.row_at(rows[0].row()) if rows else None
+
+    def selected_evidence(self) -> EvidenceRow | None:
+        rows = self.evidence_table.selectionModel().selectedRows()
+        return self.evidence_model.row_at(rows[0].row()) if rows else None
+
+    def select_address(self, address_id: int) -> bool:
+        return self._select(self.address_table, self.address_model.rows, address_id)
+
+    def select_evidence(self, evidence_id: int) -> bool:
+        return self._select(self.evidence_table, self.evidence_model.rows, evidence_id)
+
+    @staticmethod
+    def _select(table: QTableView, rows, wanted: int) -> bool:
+        for number, row in enumerate(rows):
+            if row.id == wanted:
+                table.selectRow(number)
+                return True
+        return False
+
+    def update_buttons(self) -> None:
+        shown = self.detail is not None
+        address, evidence = self.selected_address(), self.selected_evidence()
+        self.edit_button.setEnabled(shown)
+        self.active_button.setEnabled(shown)
+        self.add_address_button.setEnabled(shown)
+        self.edit_address_button.setEnabled(bool(address and address.active))
+        self.retire_address_button.setEnabled(
+            bool(address and address.active and address.kind is AddressKind.SHIP_TO))
+        self.renew_button.setEnabled(bool(evidence and evidence.current))
+
+    def addresses_text(self) -> str:
+        model = self.address_model
+        return "\n".join(" | ".join(model.index(r, c).data() for c in range(2))
+                         for r in range(model.rowCount()))
 
     @staticmethod
     def _bullets(items: list[str]) -> str:
@@ -310,14 +457,22 @@ class PartnersScreen(Screen):
         bar.addWidget(self.evidence_button)
         self.layout_.addLayout(bar)
 
-        self.detail_panel = PartnerDetailPanel()
+        self.detail_panel = panel = PartnerDetailPanel(self.editable)
+        panel.edit_button.clicked.connect(self.edit_partner)
+        panel.active_button.clicked.connect(self.change_active)
+        panel.add_address_button.clicked.connect(self.add_address)
+        panel.edit_address_button.clicked.connect(self.edit_address)
+        panel.retire_address_button.clicked.connect(self.retire_address)
+        panel.renew_button.clicked.connect(self.renew_evidence)
+        panel.address_table.doubleClicked.connect(lambda _index: self.edit_address())
+        panel.evidence_table.doubleClicked.connect(lambda _index: self.renew_evidence())
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail_panel)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 280])
+        splitter.setSizes([260, 340])
         self.layout_.addWidget(splitter, 1)
         self.dialog = None
         self._select_id: int | None = None
@@ -392,6 +547,47 @@ class PartnersScreen(Screen):
     def _after(self, partner_id: int) -> None:
         self._select_id = partner_id
         self.changed.emit({"partners"})
+
+    def _shown(self) -> PartnerDetail | None:
+        """The partner in the detail panel, if the panel shows the selected one."""
+        detail = self.detail_panel.detail
+        selected = self.selected()
+        if not self.editable or detail is None or selected is None:
+            return None
+        return detail if detail.partner.id == selected.id else None
+
+    def edit_partner(self) -> None:
+        if detail := self._shown():
+            self._open(EditPartnerDialog(self.actor, detail, self),
+                       lambda _d: detail.partner.id)
+
+    def change_active(self) -> None:
+        if detail := self._shown():
+            self._open(PartnerActiveDialog(self.actor, detail.partner, self),
+                       lambda _d: detail.partner.id)
+
+    def add_address(self) -> None:
+        if detail := self._shown():
+            self._open(AddressDialog(self.actor, detail.partner, None, self),
+                       lambda _d: detail.partner.id)
+
+    def edit_address(self) -> None:
+        detail, address = self._shown(), self.detail_panel.selected_address()
+        if detail and address and address.active:
+            self._open(AddressDialog(self.actor, detail.partner, address, self),
+                       lambda _d: detail.partner.id)
+
+    def retire_address(self) -> None:
+        detail, address = self._shown(), self.detail_panel.selected_address()
+        if detail and address and address.active and address.kind is AddressKind.SHIP_TO:
+            self._open(RetireAddressDialog(self.actor, detail.partner, address, self),
+                       lambda _d: detail.partner.id)
+
+    def renew_evidence(self) -> None:
+        detail, evidence = self._shown(), self.detail_panel.selected_evidence()
+        if detail and evidence and evidence.current:
+            self._open(RenewEvidenceDialog(self.actor, detail.partner, evidence, self),
+                       lambda _d: detail.partner.id)
 
     def new_partner(self) -> None:
         if self.editable:

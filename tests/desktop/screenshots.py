@@ -89,12 +89,43 @@ def grab_products_and_partners(window, out: Path) -> None:
     window.screen(ProductsScreen).table.selectRow(2)
     settle()
     window.grab().save(str(out / "products.png"))
+    grab_partners(window, out)
+
+
+def grab_partners(window, out: Path) -> None:
+    """At 1280 x 800: a customer with a second and a retired ship-to and a license
+    renewed before it ran out (the old record grey below the new one)."""
+    from datetime import date, timedelta
+
+    from core.queries.partners import partner_detail, search_partners
+    from core.services.partners import (
+        Address, add_address, add_evidence, renew_evidence, retire_address,
+    )
+    from core.vocab import AddressKind
+
+    actor = window.session.actor
+    pharmacy = next(r for r in search_partners("Bergen Discount") if r.is_customer)
+    detail = partner_detail(pharmacy.id)
+    old = next((e for e in detail.evidence if e.kind.value == "state_license"), None)
+    if old is None:
+        old_id = add_evidence(actor, pharmacy.id, "state_license", "RS-0041", state="NJ",
+                              expiry=date.today() + timedelta(days=6))
+    else:
+        old_id = old.id
+    renew_evidence(actor, old_id, expiry=date.today() + timedelta(days=730))
+    add_address(actor, pharmacy.id, Address(AddressKind.SHIP_TO, "88 Harbor Blvd",
+                                            "Hoboken", "NJ", "07030"))
+    dock = add_address(actor, pharmacy.id, Address(AddressKind.SHIP_TO, "5 Old Mill Rd",
+                                                   "Hoboken", "NJ", "07030"))
+    retire_address(actor, dock, "store closed")
+    window.resize(QSize(1280, 800))
     window.show_screen(window.screen_titles().index("Partners"))
-    settle()
     partners = window.screen(PartnersScreen)
-    # A partner whose license expires soon shows the warning and the coloured rows.
-    if not partners.table.select_where(lambda p: bool(p.atp.warnings)):
-        partners.table.selectRow(0)
+    partners.refresh()
+    settle()
+    partners.table.select_where(lambda p: p.row.id == pharmacy.id)
+    settle()
+    partners.detail_panel.select_evidence(partner_detail(pharmacy.id).evidence[1].id)
     settle()
     window.grab().save(str(out / "partners.png"))
 
