@@ -15,10 +15,10 @@ from pathlib import Path
 from core.db import DatabaseTarget, copy_sqlite, database
 from core.errors import DatabaseNotInitialised, DatabaseTooNew, MigrationNeeded
 from core.migrations import (m0001_initial, m0002_products_partners_stock, m0003_purchasing,
-                             m0004_receiving_records)
+                             m0004_receiving_records, m0005_sales_shipping)
 
 STEPS = [m0001_initial, m0002_products_partners_stock, m0003_purchasing,
-         m0004_receiving_records]
+         m0004_receiving_records, m0005_sales_shipping]
 LATEST = len(STEPS)
 
 

@@ -9,6 +9,8 @@ from core.models.receiving import (DscsaLine, DscsaPackage, DscsaTransaction, Ex
                                    ExpectedPackage, ReceiptException, ReceivingScan,
                                    ExpectedReceipt, Receipt, ReceiptLine, StoredFile,
                                    StoredFileChunk)
+from core.models.sales import (Allocation, Carton, Counter, CustomerPrice, SalesOrder,
+                               SalesOrderLine, Shipment, ShipmentItem)
 from core.models.schema import SchemaVersion
 from core.models.stock import (Container, CountEntry, CountSheet, Location, Lot, Package,
                                StockBalance, StockMove)
@@ -22,4 +24,6 @@ __all__ = [
     "Partner", "PartnerAddress", "PartnerEvidence", "Product", "PurchaseOrder",
     "PurchaseOrderLine", "SchemaVersion",
     "StockBalance", "StockMove", "User",
+    "Allocation", "Carton", "Counter", "CustomerPrice", "SalesOrder", "SalesOrderLine",
+    "Shipment", "ShipmentItem",
 ]

@@ -21,6 +21,8 @@ class Partner(BaseModel):
     email = peewee.CharField(max_length=120, default="")
     active = peewee.BooleanField(default=True)
     created_at = UtcDateTimeField()
+    # Least remaining shelf life this customer accepts on delivery (0: anything unexpired).
+    min_shelf_life_days = peewee.IntegerField(default=0)
 
     class Meta:
         indexes = ((("name",), False),)

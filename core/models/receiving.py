@@ -7,6 +7,7 @@ from core.models.base import BaseModel, MoneyField, UtcDateTimeField
 from core.models.partners import Partner
 from core.models.products import Product
 from core.models.purchasing import PurchaseOrder
+from core.models.sales import Shipment
 from core.models.stock import Lot, Package
 
 
@@ -163,6 +164,7 @@ class DscsaTransaction(BaseModel):
     direction = peewee.CharField(max_length=3)  # in | out
     partner = peewee.ForeignKeyField(Partner)
     receipt = peewee.ForeignKeyField(Receipt, null=True)
+    shipment = peewee.ForeignKeyField(Shipment, null=True)
     file = peewee.ForeignKeyField(StoredFile, null=True)
     transaction_date = peewee.DateField()
     shipment_date = peewee.DateField(null=True)
@@ -175,7 +177,8 @@ class DscsaTransaction(BaseModel):
     created_at = UtcDateTimeField()
 
     class Meta:
-        indexes = ((("partner", "direction"), False), (("receipt",), False))
+        indexes = ((("partner", "direction"), False), (("receipt",), False),
+                   (("shipment",), False))
 
 
 class DscsaLine(BaseModel):
