@@ -26,11 +26,12 @@ from core.errors import InvalidInput, NotFound, RxDeskError
 from core.models import (Company, Container, DscsaLine, DscsaPackage, DscsaTransaction,
                          ExpectedContainer, ExpectedPackage, ExpectedReceipt, Location, Lot,
                          Package, Product, PurchaseOrder, PurchaseOrderLine, Receipt,
-                         ReceiptException, ReceiptLine, ReceivingScan, StockBalance)
+                         ReceiptException, ReceiptLine, ReceivingScan)
 from core.models.base import utc_now
 from core.ndc import Ndc
 from core.permissions import Actor, Permission
 from core.queries.atp import require_authorized
+from core.queries.receiving import suggested_bin
 from core.scanning import Scan, parse_scan, require_product_identifier
 from core.services import audit, ledger, purchasing
 from core.services.access import authorize
@@ -733,22 +734,13 @@ class _Posting:
 
 
 def suggest_bin(product: Product) -> Location:
-    """Where a product's saleable units go: the bin already holding most of it, else the
-    first bin (by pick sequence) kept at the product's storage temperature."""
-    holding = (Location.select(Location).join(StockBalance, on=(StockBalance.location == Location.id))
-               .where((StockBalance.product == product) & (StockBalance.quantity > 0)
-                      & (Location.kind == LocationKind.BIN.value) & Location.active)
-               .group_by(Location.id).order_by(fn.SUM(StockBalance.quantity).desc()).first())
-    if holding is not None:
-        return holding
-    first = (Location.select()
-             .where((Location.kind == LocationKind.BIN.value) & Location.active
-                    & (Location.storage == product.storage))
-             .order_by(Location.pick_sequence, Location.code).first())
-    if first is None:
+    """Where a product's saleable units go (core.queries.receiving.suggested_bin: the
+    bin already holding most of it, else the first bin kept at its storage temperature)."""
+    code, _why = suggested_bin(product.id, product.storage)
+    if not code:
         raise InvalidInput("putaway", f"There is no active bin kept {product.storage} for "
                            f"{product.name}. Set up a bin first (Locations), or choose one.")
-    return first
+    return Location.get(Location.code == code)
 
 
 def close_asn(actor: Actor, asn_id: int, reason: str) -> None:
