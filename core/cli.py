@@ -24,6 +24,7 @@ from core.errors import (
     AlreadyInitialised, BadDatabaseUrl, DatabaseError, DatabaseNotInitialised,
     DatabaseTooNew, InvalidInput, NotFound, RxDeskError,
 )
+from core.cli_partners import add_partner_commands
 from core.cli_receiving import add_receiving_commands
 from core.cli_support import (
     EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PROG, acting_user, json_option,
@@ -186,6 +187,7 @@ def build_parser() -> ArgumentParser:
     _password_file_option(p, "--password-file")
     json_option(p)
 
+    add_partner_commands(commands, command)
     _stock_commands(commands, command)
     add_receiving_commands(commands, command)
 
