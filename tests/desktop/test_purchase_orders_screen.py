@@ -260,3 +260,26 @@ def test_screenshot_with_a_few_orders(qtbot, wait_tasks, db, actors, suppliers, 
     out = (ROOT / "docs" / "screenshots" if os.environ.get("RXDESK_SCREENSHOTS")
            else tmp_path) / "purchase-orders.png"
     assert image.save(str(out))
+
+
+def test_close_a_partly_received_order(qtbot, wait_tasks, db, actors, suppliers):
+    from core.models import PurchaseOrder
+
+    authorized, _blocked = suppliers
+    office = actors[Role.OFFICE]
+    po_id = purchasing.create_po(office, authorized, [PoLineInput(GTIN, 10, "12.25")])
+    purchasing.confirm_po(office, po_id)
+    line = po_detail(po_id).lines[0]
+    purchasing.record_received(PurchaseOrder.get_by_id(po_id), {line.product_id: 4})
+    screen = po_screen(qtbot, wait_tasks, db, office)
+    panel = screen.detail_panel
+    assert [panel.lines_model.index(0, c).data() for c in (3, 4, 5)] == ["10", "4", "6"]
+    assert "4 received" in panel.total_label.text()
+    assert not screen.cancel_button.isEnabled() and screen.close_button.isEnabled()
+    screen.close_button.click()
+    dialog = screen.dialog
+    dialog.ok_button.click()  # the reason is optional here
+    wait_tasks()
+    assert not dialog.isVisible()
+    assert column(screen, "Status") == ["Closed"]
+    assert po_detail(po_id).order.status is PoStatus.CLOSED
