@@ -7,7 +7,6 @@ not move in the counted scope while the count is open (the screen says so).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from core.db import write_transaction
