@@ -21,6 +21,7 @@ from desktop.screens.locations import LocationsScreen
 from desktop.screens.partners import PartnersScreen
 from desktop.screens.products import ProductsScreen
 from desktop.screens.purchase_orders import PurchaseOrdersScreen
+from desktop.screens.receiving import ReceivingScreen
 from desktop.screens.users import UsersScreen
 from desktop.session import Session
 from desktop.tasks import runner, show_message
@@ -28,7 +29,7 @@ from desktop.version import app_version
 
 SCREENS: tuple[type[Screen], ...] = (
     HomeScreen, InventoryScreen, LocationsScreen, CountsScreen, ProductsScreen, PartnersScreen,
-    PurchaseOrdersScreen, CompanyScreen, UsersScreen, AuditScreen)
+    PurchaseOrdersScreen, ReceivingScreen, CompanyScreen, UsersScreen, AuditScreen)
 LICENSE = "AGPL-3.0-or-later"
 
 
