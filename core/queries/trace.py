@@ -10,9 +10,9 @@ Shape for scale: a fixed handful of indexed queries per trace whatever the numbe
 events (moves by stock_move.package or stock_move.lot, ship notices by expected_package
 (product, serial), receipts and exceptions by id), never one query per event. Each kind
 of document ("receipt:12", "count:3", later "shipment:7") is resolved for all its ids
-at once by the resolver registered for that kind in DOCUMENT_RESOLVERS; shipments and
-returns need only a resolver there. Until shipments have one, the party a package was
-sold to is taken from the outbound DSCSA transactions (direction "out") that name it.
+at once by the resolver registered for that kind in DOCUMENT_RESOLVERS (a shipment names
+its customer); a move to a customer without a resolvable document takes the buyer from
+the outbound DSCSA transactions (direction "out") that name the package, oldest first.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ from core.gs1 import validate_gtin
 from core.models import (Company, Container, DscsaLine, DscsaPackage, DscsaTransaction,
                          ExpectedContainer, ExpectedPackage, ExpectedReceipt, Location, Lot,
                          Package, Partner, Product, PurchaseOrder, Receipt,
-                         ReceiptException, StockBalance, StockMove, StoredFile)
+                         ReceiptException, SalesOrder, Shipment, StockBalance, StockMove,
+                         StoredFile)
 from core.ndc import Ndc
 from core.vocab import (ADJUSTMENT_REASONS, AsnStatus, LocationKind, MoveReason,
                         PackageStatus, ReceiveOutcome)
@@ -186,14 +187,25 @@ def _receipts(ids: Iterable[int]) -> dict[int, DocumentInfo]:
     return found
 
 
+def _shipments(ids: Iterable[int]) -> dict[int, DocumentInfo]:
+    rows = (Shipment.select(Shipment.id, Shipment.number, SalesOrder.number.alias("order"),
+                            SalesOrder.customer_po, Partner.name, Partner.gln)
+            .join(SalesOrder).join(Partner, on=(SalesOrder.customer == Partner.id))
+            .where(Shipment.id.in_(sorted(set(ids)))).dicts())
+    return {r["id"]: DocumentInfo(r["number"], Party(r["name"], r["gln"] or ""), ", ".join(
+        s for s in (r["order"], r["customer_po"] and f"customer PO {r['customer_po']}") if s))
+        for r in rows}
+
+
 def _counts(ids: Iterable[int]) -> dict[int, DocumentInfo]:
     return {i: DocumentInfo(f"count {i}") for i in ids}
 
 
-# kind -> resolver of all ids of that kind at once (one query at most). Shipments and
-# returns register theirs here: DocumentInfo(label "SH-000007", party = the customer).
+# kind -> resolver of all ids of that kind at once (one query at most). A new document
+# kind (returns, ...) registers its resolver here: DocumentInfo(label, party, detail).
 DOCUMENT_RESOLVERS: dict[str, Callable[[Iterable[int]], dict[int, DocumentInfo]]] = {
     "receipt": _receipts,
+    "shipment": _shipments,
     "count": _counts,
 }
 
@@ -439,13 +451,15 @@ def trace_package(gtin: str, serial: str) -> PackageTrace:
     documents = _resolve_documents(m["document"] for m in moves)
     transactions = list(
         DscsaTransaction.select(DscsaTransaction.direction, DscsaTransaction.receipt,
-                                DscsaTransaction.seller_name, DscsaTransaction.buyer_name,
+                                DscsaTransaction.shipment, DscsaTransaction.seller_name,
+                                DscsaTransaction.buyer_name,
                                 DscsaTransaction.statement_affirmed, Partner.name, Partner.gln)
         .join(DscsaLine).join(DscsaPackage)
         .switch(DscsaTransaction).join(Partner, on=(DscsaTransaction.partner == Partner.id))
         .where(DscsaPackage.package == package_id)
         .order_by(DscsaTransaction.created_at, DscsaTransaction.id).dicts())
-    informed = {t["receipt"]: t for t in transactions if t["direction"] == "in"}
+    informed = {(t["direction"], t["receipt"] if t["direction"] == "in" else t["shipment"]): t
+                for t in transactions}
     for m in moves:
         drafts.append(_move_draft(m, len(drafts), documents, us, informed))
     _attach_exceptions(drafts, exceptions, us)
@@ -458,20 +472,26 @@ def trace_package(gtin: str, serial: str) -> PackageTrace:
 
 
 def _move_draft(m: dict, seq: int, documents: dict[str, DocumentInfo], us: Party,
-                informed: dict[int, dict]) -> _Draft:
+                informed: dict[tuple[str, int], dict]) -> _Draft:
     info = documents.get(m["document"])
     type_ = _move_type(m["reason"], m["from_kind"], m["to_kind"], m["to_status"],
                        m["document"])
     details = _move_detail(m["reason"], type_, m["from_status"], m["to_status"], [m["note"]])
     from_party, to_party = _parties(m["from_kind"], m["to_kind"], info, us)
+    split = _split_document(m["document"]) or ("", 0)
     if type_ == "received":
         if info and info.detail:
             details.insert(0, info.detail)
-        split = _split_document(m["document"])
-        txn = informed.get(split[1]) if split and split[0] == "receipt" else None
+        txn = informed.get(("in", split[1])) if split[0] == "receipt" else None
         details.append(f"TI/TS received from {txn['seller_name']}"
                        + ("" if txn["statement_affirmed"] else " (statement not affirmed)")
                        if txn else "no transaction information received")
+    elif type_ == "shipped":
+        if info and info.detail:
+            details.insert(0, info.detail)
+        txn = informed.get(("out", split[1])) if split[0] == "shipment" else None
+        if txn:
+            details.append(f"TI/TS sent to {txn['buyer_name']}")
     return _Draft(m["at"], seq, type_, from_party, to_party,
                   _location_text(m["from_code"], m["to_code"]),
                   info.label if info else m["document"], m["username"], details,
@@ -594,7 +614,7 @@ def trace_lot(gtin: str, lot_number: str) -> LotTrace:
                            g["document"])
         details = _move_detail(g["reason"], type_, g["from_status"], g["to_status"],
                                g["notes"])
-        if type_ == "received" and info and info.detail:
+        if type_ in ("received", "shipped") and info and info.detail:
             details.insert(0, info.detail)
         from_party, to_party = _parties(g["from_kind"], g["to_kind"], info, us)
         drafts.append(_Draft(

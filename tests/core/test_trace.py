@@ -10,7 +10,7 @@ from biip.checksums import gs1_standard_check_digit
 from core.db import database
 from core.errors import InvalidInput, NotFound
 from core.models import (DscsaLine, DscsaPackage, DscsaTransaction, ExpectedReceipt,
-                         Location, Package, Product)
+                         Location, Package, PartnerAddress, Product, SalesOrder, Shipment)
 from core.models.base import utc_now
 from core.permissions import Role
 from core.queries.trace import trace_lot, trace_package
@@ -142,22 +142,16 @@ def test_serial_on_an_open_ship_notice_traces_as_expected(clerk, received, tmp_p
     assert missing.status == "not received" and "closed short" in missing.events[0].detail
 
 
-def test_shipments_to_customers_fit_the_trace(warehouse, clerk, received):
-    """A sale, as shipping will write it: a move to the CUSTOMER location under document
-    "shipment:N" and an outbound DSCSA transaction naming the buyer."""
-    office = warehouse[Role.OFFICE]
-    body = "061414100004"
-    pharmacy_gln = body + str(gs1_standard_check_digit(body))
-    pharmacy = add_partner(office, "Main Street Pharmacy", "customer", "dispenser",
-                           gln=pharmacy_gln, addresses=[Address(
-                               AddressKind.SHIP_TO, "5 Oak Ave", "Trenton", "NJ", "08608")])
-    package = Package.get(Package.serial == "LOT40000003")
+def _ship(clerk, serial: str, document: str, partner_id: int, shipment=None) -> None:
+    """A sale as shipping writes it: the move to the CUSTOMER location under the shipment's
+    document and the outbound DSCSA transaction naming the buyer and the package."""
+    package = Package.get(Package.serial == serial)
     customer = Location.get(Location.kind == "customer")
     ledger.post(clerk, [MoveLine(package.product_id, package.lot_id, 1, package.location_id,
                                  PackageStatus.SALEABLE, customer.id, None, package.id,
-                                 PackageStatus.SHIPPED)], MoveReason.SHIPMENT, "shipment:7")
+                                 PackageStatus.SHIPPED)], MoveReason.SHIPMENT, document)
     txn = DscsaTransaction.create(
-        direction="out", partner=pharmacy, transaction_date=date.today(),
+        direction="out", partner=partner_id, shipment=shipment, transaction_date=date.today(),
         seller_name="Garden State Rx", seller_address="", buyer_name="Main Street Pharmacy",
         buyer_address="", statement_affirmed=True, created_at=utc_now())
     product = Product.get(Product.gtin == GTIN)
@@ -166,15 +160,38 @@ def test_shipments_to_customers_fit_the_trace(warehouse, clerk, received):
                             ndc="12345-678-90", container_size="")
     DscsaPackage.create(line=line, package=package)
 
+
+def test_shipments_to_customers_fit_the_trace(warehouse, clerk, received):
+    office = warehouse[Role.OFFICE]
+    body = "061414100004"
+    pharmacy_gln = body + str(gs1_standard_check_digit(body))
+    pharmacy = add_partner(office, "Main Street Pharmacy", "customer", "dispenser",
+                           gln=pharmacy_gln, addresses=[Address(
+                               AddressKind.SHIP_TO, "5 Oak Ave", "Trenton", "NJ", "08608")])
+    order = SalesOrder.create(number="SO-000031", customer=pharmacy,
+                              ship_to=PartnerAddress.get(PartnerAddress.partner == pharmacy),
+                              customer_po="MS-88", created_at=utc_now(), created_by="office")
+    shipment = Shipment.create(number="SH-000007", order=order, created_at=utc_now(),
+                               created_by="warehouse")
+    _ship(clerk, "LOT40000003", f"shipment:{shipment.id}", pharmacy, shipment)
+    pharmacy_name = f"Main Street Pharmacy (GLN {pharmacy_gln})"
+
     trace = trace_package(GTIN, "LOT40000003")
     shipped = trace.events[-1]
     assert (trace.status, trace.location) == ("shipped", "CUSTOMER")
-    assert (shipped.type, shipped.from_party, shipped.to_party, shipped.location) == (
-        "shipped", US, f"Main Street Pharmacy (GLN {pharmacy_gln})", "A-01 -> CUSTOMER")
+    assert (shipped.type, shipped.from_party, shipped.to_party, shipped.location,
+            shipped.document) == ("shipped", US, pharmacy_name, "A-01 -> CUSTOMER", "SH-000007")
+    assert shipped.detail == ("SO-000031, customer PO MS-88; "
+                              "TI/TS sent to Main Street Pharmacy")
+    # A shipment whose document cannot be resolved still names the buyer, from the
+    # outbound DSCSA transaction that lists the package.
+    _ship(clerk, "LOT40000002", "shipment:999", pharmacy)
+    assert trace_package(GTIN, "LOT40000002").events[-1].to_party == pharmacy_name
     lot = trace_lot(GTIN, "LOT42A")
-    assert (lot.totals.shipped, lot.totals.on_hand) == (1, 3)
-    assert lot.events[-1].type == "shipped"
-    assert lot.events[-1].to_party.startswith("Main Street Pharmacy")
+    assert (lot.totals.shipped, lot.totals.on_hand) == (2, 2)
+    assert [(e.type, e.document, e.to_party, e.quantity) for e in lot.events[-2:]] == [
+        ("shipped", "SH-000007", pharmacy_name, 1), ("shipped", "shipment:999",
+                                                     pharmacy_name, 1)]
 
 
 def test_unknown_serial_lot_or_product_is_not_found(received):
