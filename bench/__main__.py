@@ -1,7 +1,8 @@
-"""python -m bench [--quick] [--sqlite-only] [--keep] [--runs N] [--rebuild]
+"""python -m bench [--quick] [--sqlite-only | --postgresql-only] [--suite S] [--runs N] ...
 
 Builds (or reuses) a database at inventory scale on SQLite and PostgreSQL, times the
-inventory screen's questions through core.queries next to a raw-SQL floor, and prints
+inventory screen's questions through core.queries next to a raw-SQL floor; times
+receiving (EPCIS import, case scans, posting; bench/inbound.py) the same way; prints
 one table. --quick is a small smoke run for CI (no timing assertions anywhere).
 """
 
@@ -19,7 +20,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from bench import generate, measure
+from bench import generate, inbound, measure
 from core import connection, migrations
 from core.db import close_database
 from core.demo_data import demo_admin
@@ -100,7 +101,11 @@ def check_ledger(label: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small data set (CI smoke test)")
-    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    only.add_argument("--postgresql-only", action="store_true", help="skip SQLite")
+    parser.add_argument("--suite", choices=("all", "inventory", "receiving"), default="all",
+                        help="inventory screen questions, receiving (issue 4), or both")
     parser.add_argument("--keep", action="store_true",
                         help="keep the PostgreSQL database (name printed)")
     parser.add_argument("--rebuild", action="store_true", help="ignore the cached SQLite file")
@@ -109,30 +114,58 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg", default=PG_ADMIN, help="PostgreSQL server (admin URL)")
     args = parser.parse_args(argv)
     scale = generate.SCALES["quick" if args.quick else "full"]
+    inbound_scale = inbound.SCALES["quick" if args.quick else "full"]
     runs = args.runs or (3 if args.quick else 7)
+    inbound_runs = args.runs or (1 if args.quick else 3)
     scans = min(args.scans, 200) if args.quick else args.scans
     today = date.today()
-    # Quick runs (CI) build in a temp dir; full runs cache under bench/.data/.
-    temp = Path(tempfile.mkdtemp(prefix="rxdesk-bench-")) if args.quick else None
+    backends = [b for b, skip in (("sqlite", args.postgresql_only),
+                                  ("postgresql", args.sqlite_only)) if not skip]
+    inventory = args.suite in ("all", "inventory")
+    receiving = args.suite in ("all", "receiving")
+    # Quick runs (CI) build in a temp dir; full runs cache under bench/.data/. The
+    # receiving files and databases are always temporary.
+    temp = Path(tempfile.mkdtemp(prefix="rxdesk-bench-"))
+    log(f"load average before: {_load()}")
     results = []
     try:
-        path, built = sqlite_database(scale, today, args.rebuild or args.quick, temp or DATA)
-        url = f"sqlite:///{path}"
-        connection.connect(url).require_ready()
-        if args.quick:
-            check_ledger("SQLite")
-        results += measure.run("sqlite", str(path), built, runs, scans, today)
-        close_database()
-        if not args.sqlite_only:
+        if inventory and "sqlite" in backends:
+            path, built = sqlite_database(scale, today, args.rebuild or args.quick,
+                                          temp if args.quick else DATA)
+            url = f"sqlite:///{path}"
+            connection.connect(url).require_ready()
+            if args.quick:
+                check_ledger("SQLite")
+            results += measure.run("sqlite", str(path), built, runs, scans, today)
+            close_database()
+        if inventory and "postgresql" in backends:
             results += postgres(args, scale, today, runs, scans)
+        if receiving and "sqlite" in backends:
+            log(f"SQLite: receiving ({inbound_scale.name})")
+            results += inbound.run_sqlite(inbound_scale, inbound_runs, temp)
+        if receiving and "postgresql" in backends:
+            log(f"PostgreSQL: receiving ({inbound_scale.name})")
+            results += inbound.run_postgres(args.pg, inbound_scale, inbound_runs, temp)
     finally:
         close_database()
-        if temp:
-            shutil.rmtree(temp, ignore_errors=True)
-    print(f"\nRxDesk benchmark ({scale.name}: {scale.products:,} products, {scale.lots:,} lots, "
-          f"{scale.packages:,} packages; median of {runs} runs; scans: {scans})\n")
+        shutil.rmtree(temp, ignore_errors=True)
+    log(f"load average after: {_load()}")
+    if inventory:
+        print(f"\nRxDesk benchmark ({scale.name}: {scale.products:,} products, {scale.lots:,} "
+              f"lots, {scale.packages:,} packages; median of {runs} runs; scans: {scans})")
+    if receiving:
+        print(f"\nReceiving ({inbound_scale.name}): import of {inbound_scale.import_cases:,} "
+              f"cases of {inbound_scale.import_per_case}, {inbound_scale.scan_cases:,} case "
+              f"scans of {inbound_scale.scan_per_case} and their posting; median of "
+              f"{inbound_runs} runs")
+    print()
     print(measure.table(results))
     return 0
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"{one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
 
 
 def postgres(args, scale, today, runs, scans) -> list[measure.Result]:

@@ -1,0 +1,23 @@
+"""The receiving benchmarks (bench/inbound.py) run end to end in --quick mode on each
+backend: a smoke test of the harness, with no timing assertions."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import PG_ADMIN_URL
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_receiving_benchmarks_run_quick(backend, request):
+    only = "--sqlite-only" if backend == "sqlite" else "--postgresql-only"
+    if backend == "postgresql":
+        request.getfixturevalue("pg_server")  # skips, or fails under CI, when unreachable
+    result = subprocess.run([sys.executable, "-m", "bench", "--quick", "--suite", "receiving",
+                             only, "--pg", PG_ADMIN_URL],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for operation in ("import 10,000 packages (EPCIS)", "case scan of 12",
+                      "post receipt of 1,200 packages"):
+        assert operation in result.stdout and f"| {backend}" in result.stdout
