@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from core import gs1
-from core.db import write_transaction
+from core.db import bulk_insert, write_transaction
 from core.epcis import EpcisDocument, ProductClass, read_epcis
 from core.epcis.reader import MAX_BYTES
 from core.errors import InvalidInput
@@ -40,7 +39,6 @@ from core.services.access import authorize
 from core.vocab import AddressKind, AsnStatus, PoStatus
 
 CHUNK = 1 << 20
-BATCH = 2000
 OPEN_PO = (PoStatus.CONFIRMED.value, PoStatus.PARTIALLY_RECEIVED.value)
 OPEN_ASN = (AsnStatus.EXPECTED.value, AsnStatus.PARTIALLY_RECEIVED.value)
 
@@ -121,6 +119,7 @@ def import_epcis(actor: Actor, path: str | os.PathLike, max_bytes: int = MAX_BYT
             legal_notice=doc.statement.legal_notice if doc.statement else "",
             created_at=utc_now(), created_by=actor.username)
         plan.write_expected(asn.id)
+        plan.not_expected_elsewhere(asn.id)
         result = ImportResult(
             asn.id, plan.supplier.gln, plan.supplier.name,
             plan.po.number if plan.po else None, len(plan.gtins), len(doc.lots()),
@@ -192,7 +191,6 @@ class _Plan:
         self._sender()
         self._receiver()
         self._products()
-        self._not_expected_elsewhere()
         self._purchase_order()
         self._lots_we_know()
 
@@ -310,48 +308,41 @@ class _Plan:
         return created
 
     # -- packages --------------------------------------------------------------------
-    def _not_expected_elsewhere(self) -> None:
-        """A serial may be on only one open ship notice: two suppliers (or two files)
-        claiming the same package is a problem to solve before receiving."""
-        by_gtin: dict[str, list[str]] = defaultdict(list)
-        for p in self.packages:
-            if p.gtin in self.products:
-                by_gtin[p.gtin].append(p.serial)
-        for gtin, serials in by_gtin.items():
-            for start in range(0, len(serials), BATCH):
-                clash = (ExpectedPackage.select(ExpectedPackage.serial, ExpectedReceipt.id)
-                         .join(ExpectedReceipt)
-                         .where((ExpectedPackage.product == self.products[gtin])
-                                & ExpectedPackage.serial.in_(serials[start:start + BATCH])
-                                & ExpectedPackage.scan.is_null()
-                                & ExpectedReceipt.status.in_(OPEN_ASN))
-                         .tuples().first())
-                if clash:
-                    raise EpcisNotAccepted(
-                        f"Package GTIN {gtin} serial {clash[0]} is already expected on ship "
-                        f"notice {clash[1]}. The same package cannot arrive twice; if this "
-                        "file replaces that one, close the old notice first.",
-                        "already_expected")
-
     def write_expected(self, asn_id: int) -> None:
         parents = {}
         for agg in self.doc.aggregations:
             if agg.action != "DELETE":
                 for child in agg.child_ssccs:
                     parents[child] = agg.parent_sscc
-        rows = [(asn_id, sscc, parents.get(sscc, "")) for sscc in self.doc.cases()]
-        for start in range(0, len(rows), BATCH):
-            ExpectedContainer.insert_many(
-                rows[start:start + BATCH],
-                fields=[ExpectedContainer.asn, ExpectedContainer.sscc,
-                        ExpectedContainer.parent_sscc]).execute()
-        fields = [ExpectedPackage.asn, ExpectedPackage.product, ExpectedPackage.serial,
-                  ExpectedPackage.lot_number, ExpectedPackage.expiry, ExpectedPackage.case_sscc]
+        bulk_insert([ExpectedContainer.asn, ExpectedContainer.sscc,
+                     ExpectedContainer.parent_sscc],
+                    [(asn_id, sscc, parents.get(sscc, "")) for sscc in self.doc.cases()])
         products = self.products
-        rows = [(asn_id, products[p.gtin], p.serial, p.lot, p.expiry, p.case_sscc)
-                for p in self.packages]
-        for start in range(0, len(rows), BATCH):
-            ExpectedPackage.insert_many(rows[start:start + BATCH], fields=fields).execute()
+        bulk_insert([ExpectedPackage.asn, ExpectedPackage.product, ExpectedPackage.serial,
+                     ExpectedPackage.lot_number, ExpectedPackage.expiry,
+                     ExpectedPackage.case_sscc],
+                    [(asn_id, products[p.gtin], p.serial, p.lot, p.expiry, p.case_sscc)
+                     for p in self.packages])
+
+    def not_expected_elsewhere(self, asn_id: int) -> None:
+        """A serial may be on only one open ship notice: two suppliers (or two files)
+        claiming the same package is a problem to solve before receiving. Asked once the
+        rows are written (one indexed join; the transaction then rolls back)."""
+        mine, other = ExpectedPackage.alias("mine"), ExpectedPackage.alias("other")
+        clash = (mine.select(mine.product, mine.serial, other.asn)
+                 .join(other, on=((other.product == mine.product)
+                                  & (other.serial == mine.serial) & (other.asn != asn_id)))
+                 .join(ExpectedReceipt, on=(ExpectedReceipt.id == other.asn))
+                 .where((mine.asn == asn_id) & other.scan.is_null()
+                        & ExpectedReceipt.status.in_(OPEN_ASN))
+                 .limit(1).tuples().first())
+        if clash:
+            product_id, serial, other_asn = clash
+            gtin = next(g for g, pid in self.products.items() if pid == product_id)
+            raise EpcisNotAccepted(
+                f"Package GTIN {gtin} serial {serial} is already expected on ship notice "
+                f"{other_asn}. The same package cannot arrive twice; if this file replaces "
+                "that one, close the old notice first.", "already_expected")
 
     # -- references ------------------------------------------------------------------
     def _purchase_order(self) -> None:

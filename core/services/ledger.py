@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from peewee import EXCLUDED
 
+from core.db import bulk_insert
 from core.errors import RxDeskError
 from core.models import Location, Lot, Package, StockBalance, StockMove
 from core.models.base import utc_now
@@ -52,15 +53,23 @@ class MoveLine:
     package_status: PackageStatus | None = None
 
 
+_MOVE_FIELDS = [StockMove.at, StockMove.product, StockMove.lot, StockMove.package,
+                StockMove.quantity, StockMove.from_location, StockMove.from_status,
+                StockMove.to_location, StockMove.to_status, StockMove.reason,
+                StockMove.document, StockMove.user_id, StockMove.username, StockMove.note]
+
+
 def location_kinds() -> dict[int, LocationKind]:
     return {loc_id: LocationKind(kind) for loc_id, kind in
             Location.select(Location.id, Location.kind).tuples()}
 
 
 def post(actor: Actor, lines: Sequence[MoveLine], reason: MoveReason, document: str = "",
-         note: str = "") -> int:
+         note: str = "", cache_packages: bool = True) -> int:
     """Append `lines` as moves; returns how many. Raises InsufficientStock (and the
-    caller's transaction rolls back) if an internal balance would go negative."""
+    caller's transaction rolls back) if an internal balance would go negative.
+    `cache_packages=False`: the caller has just written the packages already where
+    (and in the status) these moves leave them, e.g. a receipt inserting its packages."""
     if not lines:
         return 0
     kinds = location_kinds()
@@ -68,6 +77,7 @@ def post(actor: Actor, lines: Sequence[MoveLine], reason: MoveReason, document: 
     deltas: dict[tuple[int, int, int, str], int] = defaultdict(int)
     rows = []
     package_updates: dict[tuple[int, str], list[int]] = defaultdict(list)
+    reason_value, note = reason.value, note[:200]
     for line in lines:
         if line.quantity <= 0 or (line.package_id is not None and line.quantity != 1):
             raise ValueError(f"bad move quantity {line.quantity}")
@@ -77,20 +87,14 @@ def post(actor: Actor, lines: Sequence[MoveLine], reason: MoveReason, document: 
                 if status is None:
                     raise ValueError("stock inside the warehouse needs a status")
                 deltas[(line.product_id, line.lot_id, loc, status.value)] += sign * line.quantity
-        rows.append({
-            "at": at, "product": line.product_id, "lot": line.lot_id, "package": line.package_id,
-            "quantity": line.quantity, "from_location": line.from_location_id,
-            "from_status": line.from_status and line.from_status.value,
-            "to_location": line.to_location_id,
-            "to_status": line.to_status and line.to_status.value, "reason": reason.value,
-            "document": document, "user_id": actor.user_id, "username": actor.username,
-            "note": note[:200],
-        })
-        if line.package_id is not None:
+        rows.append((at, line.product_id, line.lot_id, line.package_id, line.quantity,
+                     line.from_location_id, line.from_status and line.from_status.value,
+                     line.to_location_id, line.to_status and line.to_status.value,
+                     reason_value, document, actor.user_id, actor.username, note))
+        if cache_packages and line.package_id is not None:
             status = line.package_status or line.to_status
             package_updates[(line.to_location_id, status.value)].append(line.package_id)
-    for start in range(0, len(rows), BATCH):
-        StockMove.insert_many(rows[start:start + BATCH]).execute()
+    bulk_insert(_MOVE_FIELDS, rows)
     _apply_deltas(deltas)
     for (location_id, status), ids in package_updates.items():
         for start in range(0, len(ids), BATCH):

@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from peewee import fn
+from peewee import JOIN, fn
 
-from core.db import write_transaction
+from core.db import bulk_insert, write_transaction
 from core.errors import InvalidInput, NotFound, RxDeskError
 from core.models import (Company, Container, DscsaLine, DscsaPackage, DscsaTransaction,
                          ExpectedContainer, ExpectedPackage, ExpectedReceipt, Location, Lot,
@@ -109,15 +109,20 @@ class ReceiptResult:
 
 # --------------------------------------------------------------------- the delivery
 
+def _open_asn(asn_id: int) -> ExpectedReceipt:
+    asn = ExpectedReceipt.get_or_none(ExpectedReceipt.id == asn_id)
+    if asn is None:
+        raise NotFound("ship notice", asn_id)
+    if asn.status not in OPEN_ASN:
+        raise InvalidInput("asn", f"Ship notice {asn.id} is "
+                           f"{AsnStatus(asn.status).label.lower()}; nothing more can be "
+                           "received on it.")
+    return asn
+
+
 def _open_delivery(delivery: Delivery) -> tuple[ExpectedReceipt | None, PurchaseOrder | None]:
     if delivery.asn_id is not None:
-        asn = ExpectedReceipt.get_or_none(ExpectedReceipt.id == delivery.asn_id)
-        if asn is None:
-            raise NotFound("ship notice", delivery.asn_id)
-        if asn.status not in OPEN_ASN:
-            raise InvalidInput("asn", f"Ship notice {asn.id} is "
-                               f"{AsnStatus(asn.status).label.lower()}; nothing more can be "
-                               "received on it.")
+        asn = _open_asn(delivery.asn_id)
         po = PurchaseOrder.get_by_id(asn.purchase_order_id) if asn.purchase_order_id else None
         return asn, po
     po = PurchaseOrder.get_or_none(PurchaseOrder.id == delivery.po_id)
@@ -195,7 +200,9 @@ def record_scan(actor: Actor, delivery: Delivery, data: str, gs_replacement: str
         raise InvalidInput("note", "Say what is damaged (e.g. 'crushed case, seal broken').")
     with write_transaction():
         authorize(actor, Permission.RECEIVE)
-        asn, po = _open_delivery(delivery)
+        # A ship notice's PO plays no part in a scan (only in posting): not loaded.
+        asn, po = ((_open_asn(delivery.asn_id), None) if delivery.asn_id is not None
+                   else _open_delivery(delivery))
         judge = _Judge(date.today())
         if scan.sscc and not scan.serial:
             if asn is None:
@@ -215,9 +222,13 @@ def _new_scan(actor: Actor, asn, po, supplier_id: int, raw: str, outcome: Outcom
         scanned_by=actor.username, **fields)
 
 
-def _case_and_contents(asn: ExpectedReceipt, sscc: str) -> list[str]:
-    """The case (or pallet) and every case inside it."""
+def _case_and_contents(asn: ExpectedReceipt, sscc: str,
+                       inside: list[str] | None = None) -> list[str]:
+    """The case (or pallet) and every case inside it (`inside`: the level below it, when
+    the caller already knows it)."""
     found, level = [sscc], [sscc]
+    if inside is not None:
+        found, level = [sscc, *inside], inside
     while level:
         level = [s for (s,) in ExpectedContainer.select(ExpectedContainer.sscc).where(
             (ExpectedContainer.asn == asn) & ExpectedContainer.parent_sscc.in_(level)).tuples()]
@@ -227,15 +238,18 @@ def _case_and_contents(asn: ExpectedReceipt, sscc: str) -> list[str]:
 
 def _scan_case(actor: Actor, asn: ExpectedReceipt, scan: Scan, judge: _Judge, damaged: bool,
                note: str) -> ScanResult:
-    if not ExpectedContainer.select().where((ExpectedContainer.asn == asn)
-                                            & (ExpectedContainer.sscc == scan.sscc)).exists():
+    # The case and the level below it (cases on a pallet) in one query.
+    rows = list(ExpectedContainer.select(ExpectedContainer.sscc, ExpectedContainer.parent_sscc)
+                .where((ExpectedContainer.asn == asn)
+                       & ((ExpectedContainer.sscc == scan.sscc)
+                          | (ExpectedContainer.parent_sscc == scan.sscc))).tuples())
+    if not any(sscc == scan.sscc for sscc, _ in rows):
         raise ScanRefused(
             f"Case {scan.sscc} is not in ship notice {asn.id}. Set it aside, open it and scan "
             "each package (they will be held as an overage until the supplier sends data).")
-    ssccs = _case_and_contents(asn, scan.sscc)
-    waiting = list(ExpectedPackage.select().where(
-        (ExpectedPackage.asn == asn) & ExpectedPackage.case_sscc.in_(ssccs)
-        & ExpectedPackage.scan.is_null()))
+    inside = [sscc for sscc, parent in rows if parent == scan.sscc]
+    waiting = _waiting(asn, ExpectedPackage.case_sscc.in_(
+        _case_and_contents(asn, scan.sscc, inside)))
     if not waiting:
         raise ScanRefused(f"Case {scan.sscc} was already scanned; its packages are counted.")
     head = _new_scan(actor, asn, None, asn.supplier_id, scan.raw, Outcome.RECEIVED,
@@ -243,6 +257,18 @@ def _scan_case(actor: Actor, asn: ExpectedReceipt, scan: Scan, judge: _Judge, da
                      detail=f"case of {len(waiting)} packages")
     counted = _judge_expected(actor, asn, head, waiting, judge, damaged, note)
     return _result(head, counted, f"Case {scan.sscc}")
+
+
+def _waiting(asn: ExpectedReceipt, where) -> list[ExpectedPackage]:
+    """Unscanned expected packages matching `where`, each with `ours`: the id of a package
+    of ours with the same GTIN and serial (a suspect duplicate), else None."""
+    return list(ExpectedPackage
+                .select(ExpectedPackage, Package.id.alias("ours"))
+                .join(Package, JOIN.LEFT_OUTER,
+                      on=((Package.product == ExpectedPackage.product)
+                          & (Package.serial == ExpectedPackage.serial)))
+                .where((ExpectedPackage.asn == asn) & ExpectedPackage.scan.is_null() & where)
+                .order_by(ExpectedPackage.id).objects())
 
 
 def _judge_expected(actor: Actor, asn: ExpectedReceipt, head: ReceivingScan,
@@ -256,10 +282,9 @@ def _judge_expected(actor: Actor, asn: ExpectedReceipt, head: ReceivingScan,
     good: list[int] = []
     counted: Counter = Counter()
     for product_id, packages in by_product.items():
-        duplicates = judge.in_rxdesk(product_id, [p.serial for p in packages])
         for p in packages:
             outcome, detail = _stronger(
-                (Outcome.ALREADY_IN_STOCK, "serial already in RxDesk") if p.serial in duplicates
+                (Outcome.ALREADY_IN_STOCK, "serial already in RxDesk") if p.ours is not None
                 else (Outcome.RECEIVED, ""),
                 (Outcome.DAMAGED, note) if damaged else (Outcome.RECEIVED, ""),
                 judge.dating(product_id, p.lot_number, p.expiry))
@@ -372,19 +397,14 @@ def scan_everything_expected(actor: Actor, asn_id: int) -> list[ScanResult]:
             (ExpectedContainer.asn == asn) & (ExpectedContainer.parent_sscc == ""))
             .order_by(ExpectedContainer.id).tuples()]
         for sscc in tops:
-            waiting = list(ExpectedPackage.select().where(
-                (ExpectedPackage.asn == asn)
-                & ExpectedPackage.case_sscc.in_(_case_and_contents(asn, sscc))
-                & ExpectedPackage.scan.is_null()))
+            waiting = _waiting(asn, ExpectedPackage.case_sscc.in_(_case_and_contents(asn, sscc)))
             if waiting:
                 head = _new_scan(actor, asn, None, asn.supplier_id, "", Outcome.RECEIVED,
                                  sscc=sscc, units=len(waiting),
                                  detail=f"case of {len(waiting)} packages (all expected)")
                 results.append(_result(head, _judge_expected(actor, asn, head, waiting, judge,
                                                              False, ""), f"Case {sscc}"))
-        loose = list(ExpectedPackage.select().where(
-            (ExpectedPackage.asn == asn) & (ExpectedPackage.case_sscc == "")
-            & ExpectedPackage.scan.is_null()))
+        loose = _waiting(asn, ExpectedPackage.case_sscc == "")
         if loose:
             head = _new_scan(actor, asn, None, asn.supplier_id, "", Outcome.RECEIVED,
                              units=len(loose), detail=f"{len(loose)} loose packages")
@@ -414,20 +434,22 @@ def _arrivals(asn, po) -> list[_Arrival]:
     arrivals: list[_Arrival] = []
     if asn is not None:
         rows = (ExpectedPackage
-                .select(ExpectedPackage, ReceivingScan.outcome, ReceivingScan.detail,
-                        ReceivingScan.lot_number.alias("scan_lot"),
-                        ReceivingScan.expiry.alias("scan_expiry"),
-                        ReceivingScan.serial.alias("scan_serial"))
+                .select(ExpectedPackage.product, ExpectedPackage.serial,
+                        ExpectedPackage.lot_number, ExpectedPackage.expiry,
+                        ExpectedPackage.case_sscc, ReceivingScan.outcome, ReceivingScan.detail,
+                        ReceivingScan.lot_number, ReceivingScan.expiry, ReceivingScan.serial)
                 .join(ReceivingScan, on=(ExpectedPackage.scan == ReceivingScan.id))
                 .where((ExpectedPackage.asn == asn) & ReceivingScan.receipt.is_null())
-                .objects())
-        for p in rows:
-            outcome = Outcome(p.outcome)
+                .order_by(ExpectedPackage.id).tuples())
+        outcomes = {o.value: o for o in Outcome}
+        for (product_id, serial, lot, expiry, case_sscc, outcome, detail, scan_lot, scan_expiry,
+             scan_serial) in rows:
+            outcome = outcomes[outcome]
             # A mismatch keeps what the label says; the data's lot stays on the exception.
-            lot, expiry = ((p.scan_lot, p.scan_expiry) if outcome in MISMATCH and p.scan_serial
-                           else (p.lot_number, p.expiry))
-            arrivals.append(_Arrival(p.product_id, p.serial, lot, expiry, p.case_sscc, outcome,
-                                     p.detail, True))
+            if outcome in MISMATCH and scan_serial:
+                lot, expiry = scan_lot, scan_expiry
+            arrivals.append(_Arrival(product_id, serial, lot, expiry, case_sscc, outcome,
+                                     detail, True))
     # Scanned packages the data does not cover (overage, product without data).
     unexpected = scans.where((ReceivingScan.serial != "") & ~fn.EXISTS(
         ExpectedPackage.select(ExpectedPackage.id).where(
@@ -522,33 +544,39 @@ class _Posting:
             while parents.get(sscc):
                 sscc = parents[sscc]
                 wanted.add(sscc)
-        have = dict(Container.select(Container.sscc, Container.id)
-                    .where(Container.sscc.in_(list(wanted))).tuples())
-        # Parents first, so each case can point at its pallet.
-        for sscc in sorted(wanted - set(have), key=lambda s: bool(parents.get(s))):
-            parent = parents.get(sscc)
-            have[sscc] = Container.create(sscc=sscc, parent=have.get(parent) if parent else None,
-                                          created_at=utc_now()).id
+        have = self._container_ids(wanted)
+        missing = wanted - set(have)
+        now = utc_now()
+        while missing:  # parents first, so each case can point at its pallet
+            level = {s for s in missing if not parents.get(s) or parents[s] in have}
+            bulk_insert([Container.sscc, Container.parent, Container.created_at],
+                        [(s, have.get(parents.get(s)), now) for s in sorted(level)])
+            have.update(self._container_ids(level))
+            missing -= level
         return have
+
+    @staticmethod
+    def _container_ids(ssccs: set[str]) -> dict[str, int]:
+        wanted, found = sorted(ssccs), {}
+        for start in range(0, len(wanted), BATCH):
+            found.update(Container.select(Container.sscc, Container.id)
+                         .where(Container.sscc.in_(wanted[start:start + BATCH])).tuples())
+        return found
 
     def stock(self, arrivals: list[_Arrival]) -> None:
         containers = self._containers(arrivals)
         receiving = self.system[LocationKind.RECEIVING]
-        quarantine = self.system[LocationKind.QUARANTINE]
         supplier = self.system[LocationKind.SUPPLIER]
         entering = [a for a in arrivals if a.outcome is not Outcome.ALREADY_IN_STOCK]
         for a in arrivals:
             if a.outcome is Outcome.ALREADY_IN_STOCK:
                 self._suspect_duplicate(a)
-        rows = []
-        for a in entering:
-            lot = self._lot(a.product_id, a.lot_number, a.expiry)
-            status = a.outcome.stock_status
-            rows.append({"product": a.product_id, "lot": lot.id, "serial": a.serial,
-                         "status": status.value, "location": receiving,
-                         "container": containers.get(a.case_sscc)})
-        for start in range(0, len(rows), BATCH):
-            Package.insert_many(rows[start:start + BATCH]).execute()
+        # Written where the putaway below leaves them: the moves then need not touch them.
+        bulk_insert([Package.product, Package.lot, Package.serial, Package.status,
+                     Package.location, Package.container],
+                    [(a.product_id, self._lot(a.product_id, a.lot_number, a.expiry).id,
+                      a.serial, a.outcome.stock_status.value, self._destination(a),
+                      containers.get(a.case_sscc)) for a in entering])
         ids = self._package_ids(entering)
         self.package_ids = ids
         inbound, putaway = [], []
@@ -558,7 +586,7 @@ class _Posting:
             status = a.outcome.stock_status
             inbound.append(MoveLine(a.product_id, lot.id, 1, supplier, None, receiving, status,
                                     package_id))
-            to = self.bin_of[a.product_id].id if status is PackageStatus.SALEABLE else quarantine
+            to = self._destination(a)
             putaway.append(MoveLine(a.product_id, lot.id, 1, receiving, status, to, status,
                                     package_id))
             self.entered[(a.product_id, lot.id)] += 1
@@ -567,8 +595,16 @@ class _Posting:
             self.placed[(a.product_id, lot.id, where)] += 1
             if a.outcome is not Outcome.RECEIVED:
                 self._exception(a, package_id)
-        ledger.post(self.actor, inbound, MoveReason.RECEIPT, self.document)
-        ledger.post(self.actor, putaway, MoveReason.PUTAWAY, self.document)
+        ledger.post(self.actor, inbound, MoveReason.RECEIPT, self.document,
+                    cache_packages=False)
+        ledger.post(self.actor, putaway, MoveReason.PUTAWAY, self.document,
+                    cache_packages=False)
+
+    def _destination(self, a: _Arrival) -> int:
+        """The saleable bin, or quarantine for every exception that enters stock."""
+        if a.outcome.stock_status is PackageStatus.SALEABLE:
+            return self.bin_of[a.product_id].id
+        return self.system[LocationKind.QUARANTINE]
 
     def _package_ids(self, arrivals: list[_Arrival]) -> dict[tuple[int, str], int]:
         ids: dict[tuple[int, str], int] = {}
@@ -661,11 +697,8 @@ class _Posting:
                 ndc=Ndc(product.ndc_labeler, product.ndc_product, product.ndc_package,
                         product.ndc_layout).ndc10,
                 container_size=product.package_description)
-            rows = [(line.id, self.package_ids[(product_id, a.serial)]) for a in group]
-            for start in range(0, len(rows), BATCH):
-                DscsaPackage.insert_many(rows[start:start + BATCH],
-                                         fields=[DscsaPackage.line, DscsaPackage.package]
-                                         ).execute()
+            bulk_insert([DscsaPackage.line, DscsaPackage.package],
+                        [(line.id, self.package_ids[(product_id, a.serial)]) for a in group])
         self.transaction = txn
 
     # -- what did not come -----------------------------------------------------------
