@@ -157,6 +157,34 @@ PO_TRANSITIONS = frozenset({
 })
 
 
+class SoStatus(_Choice):
+    DRAFT = "draft"
+    CONFIRMED = "confirmed"  # accepted; waiting for (more) stock to allocate
+    ALLOCATED = "allocated"
+    PICKING = "picking"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    CANCELLED = "cancelled"
+
+
+# The sales-order state machine. Allocation may fall back to confirmed (released) and
+# packing back to picking (a package removed); shipped and cancelled are final.
+SO_TRANSITIONS = frozenset({
+    (SoStatus.DRAFT, SoStatus.CONFIRMED), (SoStatus.DRAFT, SoStatus.CANCELLED),
+    (SoStatus.CONFIRMED, SoStatus.ALLOCATED), (SoStatus.CONFIRMED, SoStatus.CANCELLED),
+    (SoStatus.ALLOCATED, SoStatus.CONFIRMED), (SoStatus.ALLOCATED, SoStatus.PICKING),
+    (SoStatus.ALLOCATED, SoStatus.CANCELLED), (SoStatus.PICKING, SoStatus.PACKED),
+    (SoStatus.PICKING, SoStatus.CANCELLED), (SoStatus.PACKED, SoStatus.PICKING),
+    (SoStatus.PACKED, SoStatus.SHIPPED),
+})
+
+
+class ShipmentStatus(_Choice):
+    PACKING = "packing"
+    SHIPPED = "shipped"
+    CANCELLED = "cancelled"
+
+
 class AsnStatus(_Choice):
     """An advance ship notice (a supplier's EPCIS file) as its deliveries arrive."""
 
