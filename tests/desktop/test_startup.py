@@ -52,7 +52,7 @@ def test_an_empty_database_offers_the_demo(qtbot, wait_tasks, blank_url, monkeyp
     monkeypatch.setattr(connection, "demo_url",
                         lambda: f"sqlite:///{tmp_path / 'demo.db'}")
     find_button(shell.prompt, OPEN_DEMO).click()
-    qtbot.waitUntil(lambda: shell.stage == "login", timeout=30_000)
+    qtbot.waitUntil(lambda: shell.stage == "login", timeout=120_000)
     wait_tasks()
     assert shell.session.target.display_name == "demo.db"
     assert shell.login.demo_box.isVisible()
