@@ -4,10 +4,12 @@ import pytest
 
 from core.permissions import Role
 from core.services.locations import add_bin
+from core.services.partners import add_evidence, add_partner
 from core.services.products import add_product
 
 GTIN = "00312345678906"  # NDC 12345-678-90
 BULK_GTIN = "00312345111113"
+SUPPLIER_GLN = "0312345000004"  # the sender of the supplier files in tests/epcis_documents.py
 
 
 @pytest.fixture
@@ -30,3 +32,12 @@ def on_hand(location_code: str, status: str = "saleable") -> int:
         (StockBalance.location == loc) & (StockBalance.status == status)))
 
 
+
+
+@pytest.fixture
+def supplier(warehouse):
+    """Acme Pharma, an authorized supplier (FDA-registered manufacturer)."""
+    office = warehouse[Role.OFFICE]
+    pid = add_partner(office, "Acme Pharma Inc.", "supplier", "manufacturer", gln=SUPPLIER_GLN)
+    add_evidence(office, pid, "fda_registration", "FEI-3001234567", expiry="2030-12-31")
+    return pid

@@ -24,14 +24,6 @@ NEW_GTIN = "00312345222222"  # NDC 12345-222-22, not in the product master
 
 
 @pytest.fixture
-def supplier(warehouse):
-    office = warehouse[Role.OFFICE]
-    pid = add_partner(office, "Acme Pharma Inc.", "supplier", "manufacturer", gln=SUPPLIER_GLN)
-    add_evidence(office, pid, "fda_registration", "FEI-3001234567", expiry="2030-12-31")
-    return pid
-
-
-@pytest.fixture
 def po_number(warehouse, supplier):
     office = warehouse[Role.OFFICE]
     po_id = purchasing.create_po(office, supplier, [PoLineInput(GTIN, 8, "12.10")])

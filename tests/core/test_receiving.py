@@ -15,14 +15,13 @@ from core.queries.stock_check import ledger_discrepancies
 from core.scanning import ScanError
 from core.services import purchasing, receiving
 from core.services.epcis_import import import_epcis
-from core.services.partners import add_evidence, add_partner
 from core.services.purchasing import PoLineInput
 from core.services.receiving import Delivery, NothingToPost, ScanRefused
 from core.services.stock import add_opening_stock
 from core.vocab import AsnStatus, PoStatus
 from core.vocab import ReceiveOutcome as Outcome
 from tests.core.conftest import GTIN, on_hand
-from tests.epcis_documents import SUPPLIER_GLN, Line, sscc, supplier_document, write_file
+from tests.epcis_documents import Line, sscc, supplier_document, write_file
 
 GS = "\x1d"
 GOOD = date(2028, 6, 30)
@@ -34,14 +33,6 @@ def package_scan(serial: str, lot: str = "LOT42A", expiry: date = GOOD, gtin: st
 
 def case_scan(number: int) -> str:
     return f"00{sscc(number)}"
-
-
-@pytest.fixture
-def supplier(warehouse):
-    office = warehouse[Role.OFFICE]
-    pid = add_partner(office, "Acme Pharma Inc.", "supplier", "manufacturer", gln=SUPPLIER_GLN)
-    add_evidence(office, pid, "fda_registration", "FEI-3001234567", expiry="2030-12-31")
-    return pid
 
 
 @pytest.fixture
