@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from core.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied
-from core.models import AuditEntry, Partner, PartnerAddress, PartnerEvidence
+from core.models import AuditEntry, PartnerAddress, PartnerEvidence
 from core.permissions import Role
 from core.queries.atp import (
     PartnerNotAuthorized, atp_status, atp_statuses, require_authorized,
