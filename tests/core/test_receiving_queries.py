@@ -15,7 +15,7 @@ from core.vocab import AsnStatus
 from core.vocab import ReceiveOutcome as Outcome
 from tests.core.conftest import GTIN
 from tests.core.test_receiving import (  # noqa: F401 (fixtures)
-    GOOD, case_scan, clerk, package_scan, po, ship_notice, supplier,
+    GOOD, case_scan, clerk, package_scan, po, ship_notice,
 )
 from tests.epcis_documents import Line, supplier_document, write_file
 
