@@ -15,6 +15,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TextIO
 
@@ -43,6 +44,8 @@ from core.services import company as company_service
 from core.services import users as user_service
 from core.services.auth import check_password_rules
 from core.services.company import clean_company_fields
+
+PLUGIN_GROUP = "rxdesk_admin.commands"
 
 # (option, company field, help) shared by `init` and `company set`.
 COMPANY_OPTIONS = (
@@ -192,6 +195,7 @@ def build_parser() -> ArgumentParser:
     _stock_commands(commands, command)
     add_trace_command(commands, command)
     add_receiving_commands(commands, command)
+    _plugin_commands(commands, command)
 
     p = command(commands, "verify-audit", cmd_verify_audit, "recompute the audit trail's "
                 "hash chain; exit 1 if an entry was changed or removed")
@@ -213,6 +217,21 @@ def build_parser() -> ArgumentParser:
                    "about 200 products and 50,000 packages)")
     json_option(p)
     return parser
+
+
+def _plugin_commands(commands, command: Callable) -> None:
+    """Command groups from other packages (entry-point group "rxdesk_admin.commands"):
+    the documents (reports.cli) need reportlab, which core must not import. Each entry
+    point is a `register(commands, command)` like add_trace_command; one that fails to
+    load is named on stderr and the other commands still work."""
+    for entry in entry_points(group=PLUGIN_GROUP):
+        try:
+            register = entry.load()
+        except Exception as exc:  # noqa: BLE001 - e.g. reportlab missing
+            print(f"{PROG}: commands '{entry.name}' unavailable: {type(exc).__name__}: "
+                  f"{_one_line(str(exc))}", file=sys.stderr)
+            continue
+        register(commands, command)
 
 
 def _global_options(parser: ArgumentParser, default) -> None:
