@@ -127,6 +127,21 @@ def validate_sscc(text: str, field: str = "sscc", *, advice: str = _TYPED) -> st
     return value
 
 
+def make_sscc(company_prefix: str, serial_reference: int, extension: int = 0) -> str:
+    """The SSCC-18 for our own carton: extension digit, GS1 company prefix, serial
+    reference zero-padded to fill 16 digits, check digit (GS1 General Specifications 2.2)."""
+    width = 16 - len(company_prefix)
+    if not company_prefix.isdigit() or not 6 <= len(company_prefix) <= 12:
+        raise IdentifierError("company_prefix", f"'{company_prefix}' is not a GS1 company "
+                              "prefix (6 to 12 digits).", "bad_prefix_length")
+    if not 0 <= serial_reference < 10 ** width:
+        raise IdentifierError("sscc", f"The SSCC serial references for company prefix "
+                              f"{company_prefix} are used up ({10 ** width - 1} cartons).",
+                              "exhausted")
+    body = f"{extension}{company_prefix}{serial_reference:0{width}d}"
+    return body + str(gs1_standard_check_digit(body))
+
+
 def _prefix_length(prefix_length: int, low: int = 6, high: int = 12) -> int:
     if not isinstance(prefix_length, int) or not low <= prefix_length <= high:
         raise IdentifierError(

@@ -176,6 +176,8 @@ SO_TRANSITIONS = frozenset({
     (SoStatus.ALLOCATED, SoStatus.CANCELLED), (SoStatus.PICKING, SoStatus.PACKED),
     (SoStatus.PICKING, SoStatus.CANCELLED), (SoStatus.PACKED, SoStatus.PICKING),
     (SoStatus.PACKED, SoStatus.SHIPPED),
+    # Shipping what is packed of a partly packed order: the rest becomes a backorder.
+    (SoStatus.PICKING, SoStatus.SHIPPED),
 })
 
 

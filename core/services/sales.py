@@ -295,15 +295,40 @@ def release_allocation(actor: Actor, order_id: int) -> None:
         if SoStatus(order.status) is not SoStatus.ALLOCATED:
             raise InvalidTransition(f"{order.number} is {SoStatus(order.status).label.lower()}"
                                     "; only an allocated order can be released.")
-        _release(order)
+        release_lines(order)
         move_order(order, SoStatus.CONFIRMED)
         audit.record(actor, "release_allocation", "sales_order", order.id, order.number)
 
 
-def _release(order: SalesOrder) -> None:
+def release_lines(order: SalesOrder) -> None:
+    """Drop every reservation the order's lines hold (caller holds the transaction)."""
     Allocation.delete().where(Allocation.line.in_(
         SalesOrderLine.select(SalesOrderLine.id).where(SalesOrderLine.order == order))
     ).execute()
+
+
+def create_backorder(actor: Actor, order: SalesOrder,
+                     short: Sequence[tuple[int, int, int, Decimal, str]]) -> int:
+    """A confirmed order for what `order` shipped short, at the same prices, allocated
+    at once from stock that is free now. `short`: (line_no, product id, units, unit
+    price, price source). Caller holds the transaction."""
+    backorder = SalesOrder.create(
+        number=f"tmp-{uuid.uuid4().hex[:12]}", customer=order.customer_id,
+        ship_to=order.ship_to_id, customer_po=order.customer_po,
+        min_shelf_life_days=order.min_shelf_life_days, backorder_of=order.id,
+        note=f"Backorder of {order.number}", created_at=utc_now(),
+        created_by=actor.username, status=SoStatus.CONFIRMED.value,
+        confirmed_at=utc_now(), confirmed_by=actor.username)
+    backorder.number = f"SO-{backorder.id:06d}"
+    SalesOrder.update(number=backorder.number).where(SalesOrder.id == backorder.id).execute()
+    SalesOrderLine.insert_many([
+        {"order": backorder.id, "line_no": n, "product": product_id, "quantity": qty,
+         "unit_price": price, "price_source": source}
+        for n, (_, product_id, qty, price, source) in enumerate(short, start=1)]).execute()
+    result = _allocate(backorder)
+    audit.record(actor, "create_backorder", "sales_order", backorder.id,
+                 f"{backorder.number} backorders {order.number}; " + _describe(result))
+    return backorder.id
 
 
 def cancel_order(actor: Actor, order_id: int, reason: str) -> None:
@@ -319,7 +344,10 @@ def cancel_order(actor: Actor, order_id: int, reason: str) -> None:
             raise InvalidTransition(f"{order.number} has packed packages; take them out of "
                                     "the cartons at the pack station first.")
         move_order(order, SoStatus.CANCELLED)
-        _release(order)
+        release_lines(order)
+        Shipment.update(status=ShipmentStatus.CANCELLED.value).where(
+            (Shipment.order == order) & (Shipment.status == ShipmentStatus.PACKING.value)
+        ).execute()
         SalesOrder.update(closed_reason=reason.strip()[:300]).where(
             SalesOrder.id == order.id).execute()
         audit.record(actor, "cancel_order", "sales_order", order.id,

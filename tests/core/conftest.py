@@ -1,11 +1,16 @@
 """Shared set-up for core tests: a small warehouse with two products and three bins."""
 
+from datetime import date, timedelta
+
 import pytest
 
+from core.models import Partner
 from core.permissions import Role
 from core.services.locations import add_bin
-from core.services.partners import add_evidence, add_partner
+from core.services.partners import Address, add_evidence, add_partner
 from core.services.products import add_product
+from core.services.stock import add_opening_stock, quarantine_packages
+from core.vocab import AddressKind
 
 GTIN = "00312345678906"  # NDC 12345-678-90
 BULK_GTIN = "00312345111113"
@@ -33,11 +38,43 @@ def on_hand(location_code: str, status: str = "saleable") -> int:
 
 
 
-
 @pytest.fixture
 def supplier(warehouse):
     """Acme Pharma, an authorized supplier (FDA-registered manufacturer)."""
     office = warehouse[Role.OFFICE]
     pid = add_partner(office, "Acme Pharma Inc.", "supplier", "manufacturer", gln=SUPPLIER_GLN)
     add_evidence(office, pid, "fda_registration", "FEI-3001234567", expiry="2030-12-31")
+    return pid
+
+
+def serials(prefix: str, n: int) -> list[str]:
+    return [f"{prefix}{i:04d}" for i in range(n)]
+
+
+@pytest.fixture
+def stock(warehouse):
+    """Atorvastatin: 5 expiring in 100 days (A-01), 5 in 400 days (A-02), 2 expired
+    (B-01), 3 quarantined."""
+    today = date.today()
+    admin = warehouse[Role.ADMIN]
+    add_opening_stock(admin, GTIN, "SOON", today + timedelta(days=100), "A-01",
+                      serials=serials("S", 5))
+    add_opening_stock(admin, GTIN, "LATE", today + timedelta(days=400), "A-02",
+                      serials=serials("L", 5))
+    add_opening_stock(admin, GTIN, "OLD", today - timedelta(days=3), "B-01",
+                      serials=serials("O", 2))
+    add_opening_stock(admin, GTIN, "HOLD", today + timedelta(days=300), "B-01",
+                      serials=serials("Q", 3))
+    quarantine_packages(admin, [(GTIN, s) for s in serials("Q", 3)], "label smudged")
+    return warehouse
+
+
+def customer(actors, name="Main Street Pharmacy", gln="0614141000029",
+             license_expiry="2030-06-30", min_shelf_life_days=0) -> int:
+    office = actors[Role.OFFICE]
+    pid = add_partner(office, name, "customer", "dispenser", gln=gln, addresses=[
+        Address(AddressKind.SHIP_TO, "12 Main Street", "Trenton", "NJ", "08608",
+                is_default=True)])
+    add_evidence(office, pid, "state_license", "NJ-RX-1", state="NJ", expiry=license_expiry)
+    Partner.update(min_shelf_life_days=min_shelf_life_days).where(Partner.id == pid).execute()
     return pid

@@ -1,56 +1,23 @@
 """Sales orders: priced once, confirmed only for authorized customers, allocated FEFO by
 lot without ever touching stock that may not be sold to this customer."""
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from core.errors import InvalidInput, PermissionDenied
-from core.models import Allocation, Partner, SalesOrder
+from core.models import Allocation, SalesOrder
 from core.permissions import Role
 from core.queries.atp import PartnerNotAuthorized
 from core.queries.sales import availability, order_detail
 from core.services import sales
-from core.services.partners import Address, add_evidence, add_partner
+from core.services.partners import add_partner
 from core.services.sales import InvalidTransition, SoLineInput
-from core.services.stock import add_opening_stock, quarantine_packages
-from core.vocab import AddressKind, SoStatus
-from tests.core.conftest import GTIN
+from core.vocab import SoStatus
+from tests.core.conftest import GTIN, customer
 
 TODAY = date.today()
-
-
-def serials(prefix: str, n: int) -> list[str]:
-    return [f"{prefix}{i:04d}" for i in range(n)]
-
-
-@pytest.fixture
-def stock(warehouse):
-    """Atorvastatin: 5 expiring in 100 days (A-01), 5 in 400 days (A-02), 2 expired
-    (B-01), 3 quarantined."""
-    admin = warehouse[Role.ADMIN]
-    add_opening_stock(admin, GTIN, "SOON", TODAY + timedelta(days=100), "A-01",
-                      serials=serials("S", 5))
-    add_opening_stock(admin, GTIN, "LATE", TODAY + timedelta(days=400), "A-02",
-                      serials=serials("L", 5))
-    add_opening_stock(admin, GTIN, "OLD", TODAY - timedelta(days=3), "B-01",
-                      serials=serials("O", 2))
-    add_opening_stock(admin, GTIN, "HOLD", TODAY + timedelta(days=300), "B-01",
-                      serials=serials("Q", 3))
-    quarantine_packages(admin, [(GTIN, s) for s in serials("Q", 3)], "label smudged")
-    return warehouse
-
-
-def customer(actors, name="Main Street Pharmacy", gln="0614141000029",
-             license_expiry="2030-06-30", min_shelf_life_days=0) -> int:
-    office = actors[Role.OFFICE]
-    pid = add_partner(office, name, "customer", "dispenser", gln=gln, addresses=[
-        Address(AddressKind.SHIP_TO, "12 Main Street", "Trenton", "NJ", "08608",
-                is_default=True)])
-    add_evidence(office, pid, "state_license", "NJ-RX-1", state="NJ", expiry=license_expiry)
-    Partner.update(min_shelf_life_days=min_shelf_life_days).where(Partner.id == pid).execute()
-    return pid
 
 
 def test_fefo_takes_the_earliest_sellable_expiry_first(stock):
