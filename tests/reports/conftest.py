@@ -9,13 +9,14 @@ from datetime import date, timedelta
 import pytest
 
 from core.permissions import Role
-from core.services import sales
+from core.services import sales, shipping
 from core.services.partners import Address, add_evidence, add_partner
 from core.services.sales import SoLineInput
 from core.services.stock import add_opening_stock
 from core.vocab import AddressKind
 from tests.core.conftest import BULK_GTIN, GTIN, supplier, warehouse  # noqa: F401 - fixtures
 
+GS = "\x1d"
 TODAY = date.today()
 SOON = TODAY + timedelta(days=200)
 LATE = TODAY + timedelta(days=500)
@@ -63,3 +64,28 @@ def allocated_order(stock, customer) -> int:
     assert sales.confirm_order(office, order_id).short == []
     return order_id
 
+
+
+def package_scan(serial: str, lot: str, expiry: date, gtin: str = GTIN) -> str:
+    return f"01{gtin}17{expiry:%y%m%d}10{lot}{GS}21{serial}"
+
+
+@pytest.fixture
+def packed_shipment(stock, allocated_order) -> int:
+    """The allocated order scanned at the pack station: carton 1 holds the five SOON
+    packages, carton 2 the two LATE ones and the 12 vials of sterile water."""
+    lead = stock[Role.WAREHOUSE]
+    shipment_id = shipping.start_packing(lead, allocated_order)
+    for serial in serials("S", 5):
+        shipping.pack_scan(lead, shipment_id, package_scan(serial, "SOON", SOON))
+    second = shipping.new_carton(lead, shipment_id)
+    for serial in serials("L", 2):
+        shipping.pack_scan(lead, shipment_id, package_scan(serial, "LATE", LATE), second)
+    shipping.pack_scan(lead, shipment_id, f"01{BULK_GTIN}10W1{GS}3012", second)
+    return shipment_id
+
+
+@pytest.fixture
+def shipped_shipment(stock, packed_shipment) -> int:
+    shipping.ship(stock[Role.WAREHOUSE], packed_shipment)
+    return packed_shipment
