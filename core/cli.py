@@ -27,6 +27,7 @@ from core.errors import (
 )
 from core.cli_partners import add_partner_commands
 from core.cli_receiving import add_receiving_commands
+from core.cli_shipping import add_shipping_commands
 from core.cli_trace import add_trace_command
 from core.cli_support import (
     EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, PROG, acting_user, json_option,
@@ -195,6 +196,7 @@ def build_parser() -> ArgumentParser:
     _stock_commands(commands, command)
     add_trace_command(commands, command)
     add_receiving_commands(commands, command)
+    add_shipping_commands(commands, command)
     _plugin_commands(commands, command)
 
     p = command(commands, "verify-audit", cmd_verify_audit, "recompute the audit trail's "

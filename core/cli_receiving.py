@@ -14,7 +14,7 @@ from typing import TextIO
 
 from core import settings
 from core.cli_support import (EXIT_OK, EXIT_USAGE, PROG, acting_user, json_option,
-                              open_ready, plain, print_json)
+                              open_ready, plain, print_json, read_scan_lines)
 from core.db import write_transaction
 from core.errors import InvalidInput, NotFound, RxDeskError
 from core.queries.purchasing import po_by_number
@@ -100,20 +100,6 @@ def _putaway(pairs: list[str]) -> dict[str, str]:
     return chosen
 
 
-def _read_scans(path: str) -> list[tuple[int, str]]:
-    try:
-        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput("scans", f"Cannot read {path}: {exc.strerror or exc}.") from None
-    except UnicodeDecodeError:
-        raise InvalidInput("scans", f"{path} is not UTF-8 text (one scan per line).") from None
-    lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(text.split("\n"), 1)]
-    scans = [(n, line) for n, line in lines if line.strip()]
-    if not scans:
-        raise InvalidInput("scans", f"{path} holds no scans.")
-    return scans
-
-
 def cmd_receive(args, out: TextIO) -> int:
     open_ready(args)
     actor = acting_user(args)
@@ -122,7 +108,7 @@ def cmd_receive(args, out: TextIO) -> int:
     if args.all and delivery.asn_id is None:
         raise InvalidInput("all", "--all needs a ship notice (--asn): without the supplier's "
                            "file there is nothing expected to receive.")
-    scans = [] if args.all else _read_scans(args.scans)
+    scans = [] if args.all else read_scan_lines(args.scans)
     gs = args.gs if args.gs is not None else settings.load().gs_replacement
     try:
         with write_transaction():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import sys
 from argparse import ArgumentParser
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,7 +15,7 @@ from typing import TextIO
 
 from core import connection
 from core.db import parse_url
-from core.errors import AccountDisabled, DatabaseError, NotFound
+from core.errors import AccountDisabled, DatabaseError, InvalidInput, NotFound
 from core.permissions import Actor, Role
 from core.queries.users import list_users
 
@@ -69,3 +70,19 @@ def print_json(out: TextIO, data: object) -> None:
 
 def json_option(parser: ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def read_scan_lines(path: str) -> list[tuple[int, str]]:
+    """(line number, scan) for each non-blank line of a scan file ('-': standard input),
+    kept exactly as the scanner typed it."""
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput("scans", f"Cannot read {path}: {exc.strerror or exc}.") from None
+    except UnicodeDecodeError:
+        raise InvalidInput("scans", f"{path} is not UTF-8 text (one scan per line).") from None
+    lines = [(n, line.rstrip("\r\n")) for n, line in enumerate(text.split("\n"), 1)]
+    scans = [(n, line) for n, line in lines if line.strip()]
+    if not scans:
+        raise InvalidInput("scans", f"{path} holds no scans.")
+    return scans

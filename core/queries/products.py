@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from biip.checksums import gs1_standard_check_digit
+
 from core.errors import NotFound
 from core.models import Product
-from core.ndc import Ndc
+from core.ndc import Ndc, NdcError, parse_ndc
 from core.queries.paging import PAGE, contains, digits
 from core.vocab import Schedule, Storage
 
@@ -89,3 +91,33 @@ def product(product_id: int) -> ProductRow:
 def product_by_gtin(gtin: str) -> ProductRow | None:
     row = Product.get_or_none(Product.gtin == gtin)
     return _row(row) if row else None
+
+
+def product_by_ndc(text: str) -> ProductRow | None:
+    """The product a typed NDC names: hyphenated NDC-10 (12345-678-90), the 10 digits
+    alone, the 11-digit billing form (its padding zero may be in any segment) or the
+    GTIN-14 itself. Raises NdcError for text that is no NDC at all."""
+    value = (text or "").strip()
+    digits = value.replace("-", "")
+    if "-" in value:
+        return product_by_gtin(parse_ndc(value).gtin14())
+    if digits.isdigit() and len(digits) == 14:
+        return product_by_gtin(digits)
+    if digits.isdigit() and len(digits) == 10:
+        return product_by_gtin(_ndc_gtin(digits))
+    if digits.isdigit() and len(digits) == 11:
+        # 5-4-2 billing form: drop the one zero that padded a 4-4-2, 5-3-2 or 5-4-1 NDC.
+        options = {digits[1:], digits[:5] + digits[6:], digits[:9] + digits[10:]}
+        found = [row for row in (product_by_gtin(_ndc_gtin(d)) for d in sorted(options)
+                                 if len(d) == 10) if row is not None]
+        if len(found) > 1:
+            raise NdcError(f"NDC {digits} matches {len(found)} products; enter it with hyphens "
+                           "as printed on the package.", "ambiguous")
+        return found[0] if found else None
+    parse_ndc(value)  # raises the precise reason
+    return None
+
+
+def _ndc_gtin(ndc10_digits: str) -> str:
+    body = "003" + ndc10_digits
+    return body + str(gs1_standard_check_digit(body))

@@ -182,3 +182,9 @@ def availability(product_id: int, min_shelf_life_days: int = 0,
             allocatable += quantity - held
     blocked = sorted(((k, v) for k, v in buckets.items() if v), key=lambda kv: -kv[1])
     return Availability(product.name, on_hand, allocatable, blocked)
+
+
+def order_id_by_number(number: str) -> int | None:
+    """The id of the order numbered e.g. SO-000123 (as the pick list's barcode reads)."""
+    return (SalesOrder.select(SalesOrder.id)
+            .where(SalesOrder.number == (number or "").strip().upper()).scalar())

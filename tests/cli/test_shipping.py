@@ -1,0 +1,93 @@
+"""`rxdesk-admin order create` and `rxdesk-admin ship`: an order entered, confirmed and
+shipped by automation; a blocked customer and bad scans refused with nothing written."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+
+from core.models import SalesOrder, Shipment
+from core.permissions import Actor
+from core.queries.users import list_users
+from core.services.locations import add_bin
+from core.services.partners import Address, add_evidence, add_partner
+from core.services.products import add_product
+from core.services.stock import add_opening_stock
+from core.vocab import AddressKind
+
+GS = "\x1d"
+GTIN = "00312345678906"
+CUSTOMER_GLN = "0614141000029"
+EXPIRY = date.today() + timedelta(days=300)
+
+
+def scan(serial: str) -> str:
+    return f"01{GTIN}17{EXPIRY:%y%m%d}10LOT7{GS}21{serial}"
+
+
+@pytest.fixture
+def ready(seeded_url, open_db):
+    """Ten packages of lot LOT7 in A-01, an authorized customer and a lapsed one."""
+    open_db(seeded_url)
+    admin = next(Actor(u.id, u.username, u.role) for u in list_users() if u.username == "admin")
+    add_product(admin, "12345-678-90", "Atorvastatin 20 mg tablets, 90 count",
+                standard_cost="12.25", list_price="41.50")
+    add_bin(admin, "A-01")
+    add_opening_stock(admin, GTIN, "LOT7", EXPIRY, "A-01",
+                      serials=[f"P{i:03d}" for i in range(10)])
+    for name, gln, expiry in (("Main Street Pharmacy", CUSTOMER_GLN, "2030-06-30"),
+                              ("Lapsed Pharmacy", "0614141000036", "2020-01-31")):
+        pid = add_partner(admin, name, "customer", "dispenser", gln=gln, addresses=[
+            Address(AddressKind.SHIP_TO, "12 Main Street", "Trenton", "NJ", "08608",
+                    is_default=True)])
+        add_evidence(admin, pid, "state_license", "NJ-RX-1", state="NJ", expiry=expiry)
+    return seeded_url
+
+
+def test_order_create_then_ship_auto(cli, ready):
+    made = cli("order", "create", "--customer", CUSTOMER_GLN, "--line", "12345-678-90:4",
+               "--customer-po", "MS-1", "--json", db=ready)
+    assert made.code == 0, made.err
+    order = json.loads(made.out)
+    assert (order["status"], order["lines"][0]["allocated"], order["lines"][0]["unit_price"]) \
+        == ("allocated", 4, "41.50")
+    shipped = cli("ship", "--order", str(order["order"]), "--auto", "--per-carton", "3",
+                  "--json", db=ready)
+    assert shipped.code == 0, shipped.err
+    data = json.loads(shipped.out)
+    assert (data["packages"], len(data["cartons"]), data["backorder"]) == (4, 2, None)
+    assert Shipment.get_by_id(data["shipment"]).status == "shipped"
+
+
+def test_blocked_customer_is_refused_with_exit_2_and_no_order(cli, ready):
+    done = cli("order", "create", "--customer", "0614141000036", "--line", "12345-678-90:1",
+               db=ready)
+    assert done.code == 2 and "not an authorized trading partner" in done.err
+    assert "NJ license NJ-RX-1 expired 2020-01-31" in done.err
+    assert SalesOrder.select().count() == 0
+
+
+def test_bad_line_arguments_say_what_is_wrong(cli, ready):
+    done = cli("order", "create", "--customer", CUSTOMER_GLN, "--line", "12345-678-90", db=ready)
+    assert done.code == 2 and "NDC:QTY" in done.err
+    done = cli("order", "create", "--customer", CUSTOMER_GLN, "--line", "99999-999-99:1",
+               db=ready)
+    assert done.code == 2 and "no product has NDC 99999-999-99" in done.err
+
+
+def test_ship_by_scans_is_all_or_nothing(cli, ready, tmp_path):
+    order = json.loads(cli("order", "create", "--customer", CUSTOMER_GLN, "--line",
+                           "00312345678906:2", "--json", db=ready).out)
+    bad = tmp_path / "bad.txt"
+    bad.write_text(f"{scan('P000')}\n{scan('P000')}\nnot a barcode\n", encoding="utf-8")
+    done = cli("ship", "--order", order["number"], "--scans", str(bad), db=ready)
+    assert done.code == 2
+    assert "line 2:" in done.err and "already packed" in done.err and "line 3:" in done.err
+    assert Shipment.select().where(Shipment.status == "shipped").count() == 0
+    assert SalesOrder.get_by_id(order["order"]).status == "allocated"
+
+    good = tmp_path / "good.txt"
+    good.write_text(f"{scan('P000')}\n\n{scan('P001')}\n", encoding="utf-8")
+    done = cli("ship", "--order", order["number"], "--scans", str(good), "--json", db=ready)
+    assert done.code == 0, done.err
+    assert json.loads(done.out)["units"] == 2
