@@ -8,11 +8,12 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, Spacer
 
 from core.queries.company import company_profile
-from core.queries.picking import Address, PickList, PickRow, pick_list
+from core.queries.picking import PickList, PickRow, pick_list
 from core.vocab import Schedule, Storage
 from reports.barcodes import BarcodeFlowable, barcode_box
+from reports.doc_parts import product_cell, ship_to_party
 from reports.pdf_base import (
-    WIDTH, Letterhead, Out, Party, build_pdf, company_party, escape, facts_box, line_table,
+    WIDTH, Letterhead, Out, build_pdf, company_party, escape, facts_box, line_table,
     long_date, party_box, quantity, side_by_side, styles, totals_table,
 )
 
@@ -23,30 +24,6 @@ WIDTHS = (_BIN, WIDTH - (_BIN + _NDC + _LOT + _EXP + _QTY + _TICK), _NDC, _LOT, 
           _TICK)
 RIGHT = (5,)
 TICK = "\u2610"  # an empty box to tick
-
-
-def ship_to_party(address: Address, customer: str, details: tuple[str, ...] = ()) -> Party:
-    """The delivery address as a party box prints it (its own GLN when it has one)."""
-    name = address.name or customer
-    lines = Party.address_lines(address.street, address.city, address.state,
-                                address.postal_code, address.country)
-    if name != customer:
-        lines = (customer, *lines)
-    return Party(name, lines, address.gln, details)
-
-
-def product_cell(name: str, strength: str, dosage_form: str, package: str,
-                 marks: list[str] = ()) -> list:
-    """Product name in bold over strength · form · package, with red marks (C-II,
-    Refrigerated) in front of the description."""
-    st = styles()
-    cell = [Paragraph(f"<b>{escape(name)}</b>", st["cell"])]
-    details = escape(" · ".join(x for x in (strength, dosage_form, package) if x))
-    flags = "  ·  ".join(f"<font color='#8c1d18'><b>{escape(m)}</b></font>" for m in marks)
-    text = "  ·  ".join(x for x in (flags, details) if x)
-    if text:
-        cell.append(Paragraph(text, st["muted"]))
-    return cell
 
 
 def _marks(row: PickRow) -> list[str]:
