@@ -26,6 +26,7 @@ from core.errors import (
     DatabaseTooNew, InvalidInput, NotFound, RxDeskError,
 )
 from core.cli_partners import add_partner_commands
+from core.cli_export import add_export_commands
 from core.cli_receiving import add_receiving_commands
 from core.cli_shipping import add_shipping_commands
 from core.cli_trace import add_trace_command
@@ -196,6 +197,7 @@ def build_parser() -> ArgumentParser:
     _stock_commands(commands, command)
     add_trace_command(commands, command)
     add_receiving_commands(commands, command)
+    add_export_commands(commands, command)
     add_shipping_commands(commands, command)
     _plugin_commands(commands, command)
 
