@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from peewee import EXCLUDED
 
-from core.db import bulk_insert
+from core.db import bulk_insert, database, is_postgres
 from core.errors import RxDeskError
-from core.models import Location, Lot, Package, StockBalance, StockMove
+from core.models import Location, Lot, StockBalance, StockMove
 from core.models.base import utc_now
 from core.permissions import Actor
 from core.vocab import INTERNAL_LOCATIONS, LocationKind, MoveReason, PackageStatus
@@ -97,10 +97,20 @@ def post(actor: Actor, lines: Sequence[MoveLine], reason: MoveReason, document: 
     bulk_insert(_MOVE_FIELDS, rows)
     _apply_deltas(deltas)
     for (location_id, status), ids in package_updates.items():
-        for start in range(0, len(ids), BATCH):
-            (Package.update(location=location_id, status=status)
-             .where(Package.id.in_(ids[start:start + BATCH])).execute())
+        _cache_package_state(location_id, status, ids)
     return len(rows)
+
+
+def _cache_package_state(location_id: int, status: str, ids: list[int]) -> None:
+    """UPDATE package ... WHERE id IN (...) in chunks, as plain SQL: peewee builds an IN
+    list of 500 ids one expression node at a time (~20 ms a chunk), the driver does not."""
+    mark = "%s" if is_postgres() else "?"
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        database.execute_sql(
+            f'UPDATE "package" SET "location_id" = {mark}, "status" = {mark} '
+            f'WHERE "id" IN ({", ".join([mark] * len(chunk))})',
+            (location_id, status, *chunk))
 
 
 def _apply_deltas(deltas: dict[tuple[int, int, int, str], int]) -> None:

@@ -26,7 +26,7 @@ from datetime import date
 from peewee import fn
 
 from core import gs1
-from core.db import bulk_insert, is_postgres, write_transaction
+from core.db import bulk_insert, fetch_raw, is_postgres, write_transaction
 from core.errors import InvalidInput, NotFound, RxDeskError
 from core.models import (Allocation, Carton, Company, Container, DscsaLine, DscsaPackage,
                          DscsaTransaction, Location, Lot, Package, PartnerAddress, Product,
@@ -193,14 +193,15 @@ def _next_ssccs(count: int) -> list[str]:
 def _new_cartons(shipment: Shipment, count: int) -> list[Carton]:
     seq = (Carton.select(fn.COALESCE(fn.MAX(Carton.seq), 0))
            .where(Carton.shipment == shipment).scalar())
-    now = utc_now()
-    cartons = []
-    for offset, sscc in enumerate(_next_ssccs(count), start=1):
-        container = Container.create(sscc=sscc, created_at=now)
-        carton = Carton.create(shipment=shipment, container=container, seq=seq + offset)
-        carton.container = container
-        cartons.append(carton)
-    return cartons
+    ssccs = _next_ssccs(count)
+    bulk_insert([Container.sscc, Container.created_at], [(s, utc_now()) for s in ssccs])
+    ids = dict(fetch_raw(Container.select(Container.sscc, Container.id)
+                         .where(Container.sscc.in_(ssccs))))
+    bulk_insert([Carton.shipment, Carton.container, Carton.seq],
+                [(shipment.id, ids[s], seq + n) for n, s in enumerate(ssccs, start=1)])
+    return list(Carton.select(Carton, Container).join(Container)
+                .where((Carton.shipment == shipment) & (Carton.seq > seq))
+                .order_by(Carton.seq))
 
 
 def _new_carton(shipment: Shipment) -> Carton:
@@ -392,7 +393,7 @@ def _allocated_stock(state: _Packing) -> list[_Candidate]:
         if is_postgres():
             query = query.for_update()
         out += [_Candidate(product_id, lot_id, location_id, 1, pid, serial, status)
-                for pid, serial, status in query.tuples()]
+                for pid, serial, status in fetch_raw(query)]
     return out
 
 
@@ -413,10 +414,9 @@ def _pack(actor: Actor, state: _Packing, candidates: Sequence[_Candidate],
     chosen: list[tuple[_Candidate, SalesOrderLine, bool]] = []
     for c in candidates:
         product, lot = products[c.product_id], lots[c.lot_id]
-        what = _what(product, lot, c)
-        _check_stock_state(c, what, kinds, seen)
+        _check_stock_state(c, product, lot, kinds, seen)
         if lot.expiry < today:
-            raise PackRefused(f"{what} expired on {lot.expiry:%m/%d/%Y}. Do not ship it: "
+            raise PackRefused(f"{_what(product, lot, c)} expired on {lot.expiry:%m/%d/%Y}. Do not ship it: "
                               "quarantine it.", "expired")
         line = next((ln for ln in state.lines.get(c.product_id, ())
                      if state.need[ln.id] >= c.quantity), None)
@@ -427,7 +427,7 @@ def _pack(actor: Actor, state: _Packing, candidates: Sequence[_Candidate],
             raise PackRefused(f"{state.order.number} needs no more {product.name}: this "
                               f"would pack more than the {_ordered(state, c.product_id)} "
                               "ordered.", "quantity_exceeded")
-        substitute = free.take(line, c, lot, earliest, what)
+        substitute = free.take(line, c, product, lot, earliest)
         state.need[line.id] -= c.quantity
         chosen.append((c, line, substitute))
     _write(actor, state, chosen, placement)
@@ -459,18 +459,20 @@ _REFUSED_STATUS = {
 }
 
 
-def _check_stock_state(c: _Candidate, what: str, kinds: dict, seen: set[int]) -> None:
+def _check_stock_state(c: _Candidate, product: Product, lot: Lot, kinds: dict,
+                       seen: set[int]) -> None:
     if c.package_id is not None:
         if c.package_id in seen:
-            raise PackRefused(f"{what} was scanned twice.", "already_packed")
+            raise PackRefused(f"{_what(product, lot, c)} was scanned twice.",
+                              "already_packed")
         seen.add(c.package_id)
     if c.status in _REFUSED_STATUS:
         text, cause = _REFUSED_STATUS[c.status]
         if cause == "already_packed":
             text += f" ({_where_packed(c.package_id)})"
-        raise PackRefused(f"{what} {text}. Do not pack it.", cause)
+        raise PackRefused(f"{_what(product, lot, c)} {text}. Do not pack it.", cause)
     if kinds[c.location_id] is not LocationKind.BIN:
-        raise PackRefused(f"{what} is not in a bin (it is at "
+        raise PackRefused(f"{_what(product, lot, c)} is not in a bin (it is at "
                           f"{Location.get_by_id(c.location_id).code}); put it away first.",
                           "not_in_bin")
 
@@ -512,8 +514,8 @@ class _FreeStock:
                                   .group_by(Allocation.lot, Allocation.location).tuples()):
                 self.held[(lot, loc)] = qty
 
-    def take(self, line: SalesOrderLine, c: _Candidate, lot: Lot, earliest: date,
-             what: str) -> bool:
+    def take(self, line: SalesOrderLine, c: _Candidate, product: Product, lot: Lot,
+             earliest: date) -> bool:
         """Use the line's reservation of this lot and bin; else stand in for it (True)."""
         key = (line.id, c.lot_id, c.location_id)
         pair = (c.lot_id, c.location_id)
@@ -523,13 +525,13 @@ class _FreeStock:
             return False
         if lot.expiry < earliest:
             raise PackRefused(
-                f"{what} expires {lot.expiry:%m/%d/%Y}, before the "
+                f"{_what(product, lot, c)} expires {lot.expiry:%m/%d/%Y}, before the "
                 f"{self.state.order.min_shelf_life_days} days of shelf life "
                 f"{self.state.order.customer.name} requires. Pick the allocated lot.",
                 "short_dated")
         unreserved = self.on_hand.get(pair, 0) - self.held[pair]
         if unreserved < c.quantity:
-            raise PackRefused(f"{what} is reserved for other orders. Pick "
+            raise PackRefused(f"{_what(product, lot, c)} is reserved for other orders. Pick "
                               f"{self._allocated_lots(line)} instead.", "reserved_elsewhere")
         self.on_hand[pair] -= c.quantity
         # Give back the same number of units of the line's own reservation, latest expiry
@@ -575,7 +577,12 @@ def _write(actor: Actor, state: _Packing, chosen, placement: dict) -> None:
                                  PackageStatus.SALEABLE, pack, PackageStatus.ALLOCATED,
                                  c.package_id) for c, _, _ in chosen],
                 MoveReason.ALLOCATION, f"shipment:{state.shipment.id}",
-                note=f"packed for {state.order.number}")
+                note=f"packed for {state.order.number}", cache_packages=False)
+    # The packages just packed are this shipment's items still cached as saleable.
+    Package.update(location=pack, status=PackageStatus.ALLOCATED.value).where(
+        Package.id.in_(ShipmentItem.select(ShipmentItem.package)
+                       .where(ShipmentItem.shipment == state.shipment))
+        & (Package.status == PackageStatus.SALEABLE.value)).execute()
     for (line_id, lot_id, location_id), left in state.reserved.items():
         if left <= 0:
             Allocation.delete().where((Allocation.line == line_id) & (Allocation.lot == lot_id)
@@ -667,21 +674,25 @@ def ship(actor: Actor, shipment_id: int) -> ShipResult:
         authorize(actor, Permission.SHIP)
         shipment, order = _packing_shipment(shipment_id)
         require_authorized(order.customer_id, schedules=sales.order_schedules(order))
-        items = list(ShipmentItem.select(ShipmentItem.line, ShipmentItem.lot,
-                                         ShipmentItem.package, ShipmentItem.quantity,
-                                         Lot.product)
-                     .join(Lot).where(ShipmentItem.shipment == shipment).tuples())
+        items = fetch_raw(ShipmentItem.select(ShipmentItem.line, ShipmentItem.lot,
+                                              ShipmentItem.package, ShipmentItem.quantity,
+                                              Lot.product)
+                          .join(Lot).where(ShipmentItem.shipment == shipment))
         if not items:
             raise PackRefused(f"{shipment.number} is empty: scan packages into it first.",
                               "empty_shipment")
-        _check_still_packed(shipment, items)
         pack, customer = (Location.get(Location.kind == k.value).id
                           for k in (LocationKind.PACK, LocationKind.CUSTOMER))
+        _check_still_packed(shipment, pack)
         document = f"shipment:{shipment.id}"
         ledger.post(actor, [MoveLine(product_id, lot_id, qty, pack, PackageStatus.ALLOCATED,
                                      customer, None, package_id, PackageStatus.SHIPPED)
                             for _, lot_id, package_id, qty, product_id in items],
-                    MoveReason.SHIPMENT, document, note=f"{order.number} to customer")
+                    MoveReason.SHIPMENT, document, note=f"{order.number} to customer",
+                    cache_packages=False)
+        Package.update(location=customer, status=PackageStatus.SHIPPED.value).where(
+            Package.id.in_(ShipmentItem.select(ShipmentItem.package)
+                           .where(ShipmentItem.shipment == shipment))).execute()
         by_line: Counter = Counter()
         for line_id, _, _, qty, _ in items:
             by_line[line_id] += qty
@@ -708,21 +719,18 @@ def ship(actor: Actor, shipment_id: int) -> ShipResult:
                           backorder_id)
 
 
-def _check_still_packed(shipment: Shipment, items: list[tuple]) -> None:
+def _check_still_packed(shipment: Shipment, pack: int) -> None:
     """Every packed package is still at the pack station, allocated (nothing moved it
-    since it was scanned)."""
-    pack = Location.get(Location.kind == LocationKind.PACK.value).id
-    ids = [package_id for _, _, package_id, _, _ in items if package_id is not None]
-    for start in range(0, len(ids), BATCH * 10):
-        chunk = ids[start:start + BATCH * 10]
-        moved = (Package.select(Package.serial, Package.status)
-                 .where(Package.id.in_(chunk) & ((Package.location != pack)
-                                                 | (Package.status
-                                                    != PackageStatus.ALLOCATED.value)))
-                 .tuples().first())
-        if moved:
-            raise PackRefused(f"Serial {moved[0]} in {shipment.number} is now {moved[1]}; "
-                              "take it out and scan it again before shipping.", "moved")
+    since it was scanned): one set-based query, however large the shipment."""
+    moved = (Package.select(Package.serial, Package.status)
+             .join(ShipmentItem, on=(ShipmentItem.package == Package.id))
+             .where((ShipmentItem.shipment == shipment)
+                    & ((Package.location != pack)
+                       | (Package.status != PackageStatus.ALLOCATED.value)))
+             .tuples().first())
+    if moved:
+        raise PackRefused(f"Serial {moved[0]} in {shipment.number} is now {moved[1]}; "
+                          "take it out and scan it again before shipping.", "moved")
 
 
 def _address(*parts: str) -> str:
