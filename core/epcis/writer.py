@@ -149,18 +149,16 @@ def _where(xf, read_point: str, biz_location: str) -> None:
 
 
 def _epcs(xf, tag: str, uris: Iterable[str]) -> None:
-    """The list as one small tree written at once: an element per EPC through the
-    incremental writer costs several times more for 100,000 packages."""
-    element = etree.Element(tag)
-    epc = None
-    for uri in uris:
-        if epc is None:
-            element.text = "\n"
-        else:
-            epc.tail = "\n"
-        epc = etree.SubElement(element, "epc")
-        epc.text = uri
-    xf.write(element)
+    """The list as one small tree written at once, parsed from text: an element per EPC
+    through the incremental writer costs ten times more for 100,000 packages."""
+    joined = "\x00".join(uris)
+    if not joined:
+        xf.write(etree.Element(tag))
+        return
+    if "&" in joined or "<" in joined or ">" in joined:
+        joined = joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    xf.write(etree.fromstring(f"<{tag}>\n<epc>" + joined.replace("\x00", "</epc>\n<epc>")
+                              + f"</epc></{tag}>"))
 
 
 def _sgtin_base(doc: EpcisDocument, gtin: str) -> str:
