@@ -113,11 +113,14 @@ def _check_serials(product: Product, serials: Sequence[str]) -> None:
         if serial in seen:
             raise InvalidInput("serials", f"Serial {serial} is listed twice.")
         seen.add(serial)
-    existing = (Package.select(Package.serial)
-                .where((Package.product == product) & Package.serial.in_(list(seen))).first())
-    if existing is not None:
-        raise InvalidInput("serials", f"Package {product.gtin} serial {existing.serial} is "
-                           "already in RxDesk; a serial can exist only once.")
+    listed = sorted(seen)
+    for start in range(0, len(listed), 10_000):  # PostgreSQL takes at most 65,535 parameters
+        existing = (Package.select(Package.serial)
+                    .where((Package.product == product)
+                           & Package.serial.in_(listed[start:start + 10_000])).first())
+        if existing is not None:
+            raise InvalidInput("serials", f"Package {product.gtin} serial {existing.serial} is "
+                               "already in RxDesk; a serial can exist only once.")
 
 
 def _case(sscc: str) -> Container:
@@ -135,9 +138,11 @@ def _create_packages(product, lot, serials, status, dest, case) -> list[int]:
              "location": dest.id, "container": case.id if case else None} for s in serials]
     for start in range(0, len(rows), ledger.BATCH):
         Package.insert_many(rows[start:start + ledger.BATCH]).execute()
-    return [pid for (pid,) in Package.select(Package.id).where(
-        (Package.product == product) & (Package.lot == lot) & Package.serial.in_(list(serials))
-    ).tuples()]
+    serials = list(serials)
+    return [pid for start in range(0, len(serials), 10_000)  # PostgreSQL's parameter limit
+            for (pid,) in Package.select(Package.id).where(
+                (Package.product == product) & (Package.lot == lot)
+                & Package.serial.in_(serials[start:start + 10_000])).tuples()]
 
 
 def _packages(keys: Sequence[tuple[str, str]]) -> list[Package]:
