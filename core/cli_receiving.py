@@ -55,6 +55,9 @@ def add_receiving_commands(commands, command: Callable) -> None:
                    help="put a product's saleable units in BIN instead of the suggested bin "
                    "(repeatable)")
     p.add_argument("--note", default="", help="note on the receipt")
+    p.add_argument("--final", action="store_true", help="this is the whole delivery: record "
+                   "what the ship notice expected and did not come as not delivered and "
+                   "close the notice (without it the rest stays expected)")
     json_option(p)
 
 
@@ -123,7 +126,8 @@ def cmd_receive(args, out: TextIO) -> int:
                         problems.append((line_no, str(error)))
                 if problems:
                     raise _ScanProblems(problems)
-            result = receiving.post_receipt(actor, delivery, putaway, args.note)
+            result = receiving.post_receipt(actor, delivery, putaway, args.note,
+                                            final=args.final)
     except _ScanProblems as failed:
         if args.json:
             print_json(out, {"receipt": None, "errors": [
@@ -155,6 +159,7 @@ def _receipt_json(result: ReceiptResult) -> dict[str, object]:
         "received": [{"gtin": gtin, "product": product, "lot": lot, "quantity": units,
                       "location": where} for gtin, product, lot, units, where in result.received],
         "exceptions": [_exception_json(e) for e in result.exceptions],
+        "still_expected": result.still_expected,
         "warnings": result.warnings,
     }
 
@@ -167,5 +172,9 @@ def _print_receipt(out: TextIO, result: ReceiptResult) -> None:
     for e in result.exceptions:
         what = f"serial {e.serial}" if e.serial else f"{e.units:,} of lot {e.lot_number}"
         out.write(f"  {e.outcome.label}: {e.gtin} {what} — {e.outcome.consequence}\n")
+    if result.still_expected:
+        out.write(f"{result.still_expected:,} packages of the ship notice still expected "
+                  "(recorded as not delivered when it is closed: --final, or closing it "
+                  "short).\n")
     for warning in result.warnings:
         out.write(f"warning: {warning}\n")

@@ -1,7 +1,7 @@
 """Dialogs of the Receiving screen: posting a receipt (the putaway bin of each product,
-editable, and what will be recorded as held or not delivered) and closing a ship notice
-short. Each runs its one service call off the GUI thread and stays open with the message
-under the field when the service refuses."""
+editable, what is held, what is still expected and whether this posting is the whole
+delivery) and closing a ship notice short. Each runs its one service call off the GUI
+thread and stays open with the message under the field when the service refuses."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QTableWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QHeaderView, QLabel, QLineEdit, QTableWidget,
     QTableWidgetItem, QWidget,
 )
 
@@ -27,7 +27,9 @@ def units_phrase(count: int, what: str = "unit") -> str:
 
 class PostReceiptDialog(StockDialog):
     """Confirm a posting: bins per product (the suggestion, or any active bin typed or
-    picked), the units held in quarantine, and the shortfalls that will be recorded."""
+    picked), the units held in quarantine, and what of the ship notice has not come.
+    That is recorded as not delivered only when the clerk ticks "This is the whole
+    delivery" (a final posting, which closes the notice); otherwise it stays expected."""
 
     ok_text = "&Post receipt"
 
@@ -78,7 +80,11 @@ class PostReceiptDialog(StockDialog):
         self.short_label = QLabel(self.shortfall_text())
         self.short_label.setWordWrap(True)
         self.short_label.setObjectName("warning" if self.shortfalls else "muted")
-        self.form.add_field("short", "Not delivered", self.short_label)
+        self.form.add_field("short", "Not scanned", self.short_label)
+        self.final_check = QCheckBox("This is the &whole delivery: record the rest as not "
+                                     "delivered and close the ship notice")
+        if delivery.asn_id is not None and self.shortfalls:
+            self.form.add_field("final", "", self.final_check)
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("Optional, e.g. 'driver waited, 2 cases wet'")
         self.note_edit.setMaxLength(300)
@@ -94,7 +100,8 @@ class PostReceiptDialog(StockDialog):
                  for s in self.shortfalls[:8]]
         if len(self.shortfalls) > 8:
             lines.append(f"… and {len(self.shortfalls) - 8} more lots")
-        return "Recorded as not delivered:\n" + "\n".join(lines)
+        return ("Still expected; recorded as not delivered only if this is the whole "
+                "delivery:\n" + "\n".join(lines))
 
     def putaway(self) -> dict[str, str]:
         return {gtin: combo.currentText().strip().split()[0]
@@ -108,7 +115,9 @@ class PostReceiptDialog(StockDialog):
             self.form.show_error("putaway", f"Choose a bin for {missing[0]}.")
             return None
         putaway = self.putaway()
-        return lambda: receiving.post_receipt(actor, delivery, putaway=putaway, note=note)
+        final = self.final_check.isChecked()
+        return lambda: receiving.post_receipt(actor, delivery, putaway=putaway, note=note,
+                                              final=final)
 
 
 class CloseShortDialog(StockDialog):

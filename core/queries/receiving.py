@@ -1,11 +1,11 @@
 """Receiving as the dock screen reads it: the ship notices and purchase orders waiting
 to be received, the live tally of a delivery (expected against scanned, per product and
-lot), its open scans, where the saleable units will be put away, and what posting now
-would record as not delivered.
+lot), its open scans, where the saleable units will be put away, and what closing the
+ship notice now (a final posting, or closing it short) would record as not delivered.
 
 The tally counts an expected package under the lot the supplier's data gives it, even
-when its label showed another lot (a lot mismatch): that is how posting decides what is
-short. Scans the data does not cover are counted under the lot on their label.
+when its label showed another lot (a lot mismatch): that is how the shortage is decided.
+Scans the data does not cover are counted under the lot on their label.
 """
 
 from __future__ import annotations
@@ -167,7 +167,8 @@ class TallyRow:
 
     @property
     def still_expected(self) -> int:
-        """Not yet scanned: posting now records these as short."""
+        """Not yet scanned: still expected until the ship notice is closed (a final
+        posting or closing it short records them as not delivered)."""
         against = self.ok + sum(n for o, n in self.exceptions if o not in NOT_EXPECTED)
         return max(self.expected - self.earlier - against, 0)
 
@@ -401,9 +402,11 @@ class Shortfall:
     outcome: Outcome  # SHORTAGE (some of the lot came) or DATA_WITHOUT_PRODUCT (none)
 
 
-def shortfalls_if_posted(asn_id: int) -> list[Shortfall]:
-    """What posting the ship notice now records as not delivered: the expected packages
-    nobody has scanned, per product and lot (core.services.receiving posts the same)."""
+def shortfalls_if_closed(asn_id: int) -> list[Shortfall]:
+    """What closing the ship notice now (a final posting, or close_asn) records as not
+    delivered: the expected packages nobody has scanned, per product and lot
+    (core.services.receiving records the same). A posting that is not final records
+    none of it: the rest is still expected."""
     came = {(pid, lot) for pid, lot in ExpectedPackage
             .select(ExpectedPackage.product, ExpectedPackage.lot_number)
             .where((ExpectedPackage.asn == asn_id) & ExpectedPackage.scan.is_null(False))

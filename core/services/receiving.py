@@ -7,6 +7,11 @@ moves supplier -> receiving -> bin (or quarantine), the receipt with its cost la
 exceptions, the inbound DSCSA transaction, the PO's received quantities and the audit
 entry.
 
+A ship notice may take more than one posting (the first pallet before lunch, the rest
+after). What has not been scanned yet is still expected, not short: shortage and data
+without product are recorded once, when the notice ends -- at a posting marked final
+(the truck is unloaded, nothing more will come) or when the notice is closed short.
+
 Outcomes, strongest first (core.vocab.ReceiveOutcome): serial already in RxDesk (suspect),
 damaged, lot or expiry differing from the supplier's data, overage / product without data,
 expired, below the product's minimum shelf life; otherwise received into a saleable bin.
@@ -18,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from peewee import JOIN, fn
 
@@ -30,7 +36,7 @@ from core.models import (Company, Container, DscsaLine, DscsaPackage, DscsaTrans
 from core.models.base import utc_now
 from core.ndc import Ndc
 from core.permissions import Actor, Permission
-from core.queries.atp import require_authorized
+from core.queries.atp import AtpStatus, PartnerNotAuthorized, require_authorized
 from core.queries.receiving import suggested_bin
 from core.scanning import Scan, parse_scan, require_product_identifier
 from core.services import audit, ledger, purchasing
@@ -50,6 +56,20 @@ class ScanRefused(RxDeskError):
     in the shipment, a barcode without a product identifier."""
 
     title = "Scan not counted"
+
+
+class SupplierNotAuthorized(ScanRefused):
+    """A delivery from a supplier that is not an authorized trading partner today: not
+    one package of it may be counted (DSCSA: buy only from authorized partners)."""
+
+    title = "Supplier not authorized"
+
+    def __init__(self, status: AtpStatus, what: str):
+        super().__init__(
+            f"Do not receive {what}: {status.partner_name} is not an authorized trading "
+            f"partner ({'; '.join(status.reasons)}). Set the delivery aside and ask the office "
+            "to bring the supplier's licence records up to date (Partners), then scan again.")
+        self.status = status
 
 
 class NothingToPost(RxDeskError):
@@ -92,8 +112,15 @@ class ScanResult:
     counted: list[Counted] = field(default_factory=list)
 
     @property
+    def has_exceptions(self) -> bool:
+        """Some unit of the scan (say 1 of a case of 12) is held, not received: the clerk
+        must look, even though the headline outcome may still be RECEIVED."""
+        return any(c.outcome is not Outcome.RECEIVED for c in self.counted)
+
+    @property
     def ok(self) -> bool:
-        return self.outcome is Outcome.RECEIVED
+        """Every unit counted goes to its saleable bin."""
+        return not self.has_exceptions and self.outcome is Outcome.RECEIVED
 
 
 @dataclass
@@ -105,6 +132,7 @@ class ReceiptResult:
     warnings: list[str]
     asn_status: AsnStatus | None
     po_status: PoStatus | None
+    still_expected: int = 0  # packages of the ship notice not yet received (not short)
 
 
 # --------------------------------------------------------------------- the delivery
@@ -113,11 +141,15 @@ def _open_asn(asn_id: int) -> ExpectedReceipt:
     asn = ExpectedReceipt.get_or_none(ExpectedReceipt.id == asn_id)
     if asn is None:
         raise NotFound("ship notice", asn_id)
+    _require_open(asn)
+    return asn
+
+
+def _require_open(asn: ExpectedReceipt) -> None:
     if asn.status not in OPEN_ASN:
         raise InvalidInput("asn", f"Ship notice {asn.id} is "
                            f"{AsnStatus(asn.status).label.lower()}; nothing more can be "
                            "received on it.")
-    return asn
 
 
 def _open_delivery(delivery: Delivery) -> tuple[ExpectedReceipt | None, PurchaseOrder | None]:
@@ -143,15 +175,23 @@ def _open_scans(asn: ExpectedReceipt | None, po: PurchaseOrder | None):
 
 # ------------------------------------------------------------------------ evaluation
 
+class _ProductFacts(NamedTuple):
+    """What judging and the scan's message need of a product."""
+
+    name: str
+    gtin: str
+    min_shelf_life_days: int
+
+
 class _Judge:
     """Gives each package its outcome; caches what it looked up for this scan."""
 
     def __init__(self, today: date):
         self.today = today
-        self.products: dict[int, Product] = {}
+        self.products: dict[int, Product | _ProductFacts] = {}
         self.lot_expiry: dict[tuple[int, str], date | None] = {}
 
-    def product(self, product_id: int) -> Product:
+    def product(self, product_id: int) -> Product | _ProductFacts:
         if product_id not in self.products:
             self.products[product_id] = Product.get_by_id(product_id)
         return self.products[product_id]
@@ -162,6 +202,13 @@ class _Judge:
             lot = Lot.get_or_none((Lot.product == product_id) & (Lot.lot_number == lot_number))
             self.lot_expiry[key] = lot.expiry if lot else None
         return self.lot_expiry[key]
+
+    def learn(self, waiting: Iterable[_Waiting]) -> None:
+        """Take the products and lot expiries the waiting-packages query brought along."""
+        for w in waiting:
+            self.products.setdefault(w.product_id, _ProductFacts(
+                w.product_name, w.gtin, w.min_shelf_life_days))
+            self.lot_expiry.setdefault((w.product_id, w.lot_number), w.known_expiry)
 
     def in_rxdesk(self, product_id: int, serials: Sequence[str]) -> set[str]:
         found: set[str] = set()
@@ -194,16 +241,33 @@ def _stronger(*pairs: tuple[Outcome, str]) -> tuple[Outcome, str]:
 
 def record_scan(actor: Actor, delivery: Delivery, data: str, gs_replacement: str = "",
                 damaged: bool = False, note: str = "") -> ScanResult:
-    """Count one scan (a case or pallet SSCC, or a package's DataMatrix) into `delivery`."""
+    """Count one scan (a case or pallet SSCC, or a package's DataMatrix) into `delivery`.
+
+    A purchase order's supplier is checked against the authorized-trading-partner rules
+    at every scan: without a supplier's file nothing else stands between an unlicensed
+    seller and our dock until posting, and a clerk should not count a whole truck to be
+    refused at the end. A ship notice's supplier was checked when its file was imported
+    and is checked again at posting; checking it per case would double the case scan's
+    round trips.
+
+    A scan writes no audit entry: the open scan row itself records who scanned what and
+    when, posting stamps it with the receipt and audits the posting, and an audit entry
+    per scan would queue every dock scanner behind the audit chain's lock."""
     scan = parse_scan(data, gs_replacement)
     if damaged and not note.strip():
         raise InvalidInput("note", "Say what is damaged (e.g. 'crushed case, seal broken').")
     with write_transaction():
         authorize(actor, Permission.RECEIVE)
-        # A ship notice's PO plays no part in a scan (only in posting): not loaded.
-        asn, po = ((_open_asn(delivery.asn_id), None) if delivery.asn_id is not None
-                   else _open_delivery(delivery))
         judge = _Judge(date.today())
+        if delivery.asn_id is not None:
+            # A ship notice's PO plays no part in a scan (only in posting): not loaded.
+            asn, po = _scannable_asn(delivery.asn_id), None
+        else:
+            asn, po = _open_delivery(delivery)
+            try:
+                require_authorized(po.supplier_id)
+            except PartnerNotAuthorized as refused:
+                raise SupplierNotAuthorized(refused.status, po.number) from None
         if scan.sscc and not scan.serial:
             if asn is None:
                 raise ScanRefused(
@@ -215,6 +279,18 @@ def record_scan(actor: Actor, delivery: Delivery, data: str, gs_replacement: str
                              note)
 
 
+def _scannable_asn(asn_id: int) -> ExpectedReceipt:
+    """The open ship notice with only what a scan needs (a notice's legal text and
+    warnings can be long; a case scan reads it a thousand times a truck)."""
+    asn = (ExpectedReceipt.select(ExpectedReceipt.id, ExpectedReceipt.supplier,
+                                  ExpectedReceipt.status)
+           .where(ExpectedReceipt.id == asn_id).first())
+    if asn is None:
+        raise NotFound("ship notice", asn_id)
+    _require_open(asn)
+    return asn
+
+
 def _new_scan(actor: Actor, asn, po, supplier_id: int, raw: str, outcome: Outcome, **fields):
     return ReceivingScan.create(
         asn=asn, purchase_order=None if asn is not None else po, supplier=supplier_id,
@@ -222,35 +298,29 @@ def _new_scan(actor: Actor, asn, po, supplier_id: int, raw: str, outcome: Outcom
         scanned_by=actor.username, **fields)
 
 
-def _case_and_contents(asn: ExpectedReceipt, sscc: str,
-                       inside: list[str] | None = None) -> list[str]:
-    """The case (or pallet) and every case inside it (`inside`: the level below it, when
-    the caller already knows it)."""
-    found, level = [sscc], [sscc]
-    if inside is not None:
-        found, level = [sscc, *inside], inside
-    while level:
-        level = [s for (s,) in ExpectedContainer.select(ExpectedContainer.sscc).where(
-            (ExpectedContainer.asn == asn) & ExpectedContainer.parent_sscc.in_(level)).tuples()]
-        found.extend(level)
-    return found
+def _case_contents(asn: ExpectedReceipt, sscc: str):
+    """The SSCCs of the case (or pallet) and of every case inside it, at any depth: a
+    recursive query, so a pallet costs no more round trips than a case."""
+    top = (ExpectedContainer.select(ExpectedContainer.sscc)
+           .where((ExpectedContainer.asn == asn) & (ExpectedContainer.sscc == sscc))
+           .cte("contents", recursive=True, columns=("sscc",)))
+    inner = ExpectedContainer.alias()
+    below = (inner.select(inner.sscc).join(top, on=(inner.parent_sscc == top.c.sscc))
+             .where(inner.asn == asn))
+    contents = top.union_all(below)
+    return contents.select_from(contents.c.sscc)
 
 
 def _scan_case(actor: Actor, asn: ExpectedReceipt, scan: Scan, judge: _Judge, damaged: bool,
                note: str) -> ScanResult:
-    # The case and the level below it (cases on a pallet) in one query.
-    rows = list(ExpectedContainer.select(ExpectedContainer.sscc, ExpectedContainer.parent_sscc)
-                .where((ExpectedContainer.asn == asn)
-                       & ((ExpectedContainer.sscc == scan.sscc)
-                          | (ExpectedContainer.parent_sscc == scan.sscc))).tuples())
-    if not any(sscc == scan.sscc for sscc, _ in rows):
-        raise ScanRefused(
-            f"Case {scan.sscc} is not in ship notice {asn.id}. Set it aside, open it and scan "
-            "each package (they will be held as an overage until the supplier sends data).")
-    inside = [sscc for sscc, parent in rows if parent == scan.sscc]
-    waiting = _waiting(asn, ExpectedPackage.case_sscc.in_(
-        _case_and_contents(asn, scan.sscc, inside)))
+    waiting = _waiting(asn, ExpectedPackage.case_sscc.in_(_case_contents(asn, scan.sscc)))
     if not waiting:
+        if not ExpectedContainer.select().where((ExpectedContainer.asn == asn)
+                                                & (ExpectedContainer.sscc == scan.sscc)).exists():
+            raise ScanRefused(
+                f"Case {scan.sscc} is not in ship notice {asn.id}. Set it aside, open it and "
+                "scan each package (they will be held as an overage until the supplier sends "
+                "data).")
         raise ScanRefused(f"Case {scan.sscc} was already scanned; its packages are counted.")
     head = _new_scan(actor, asn, None, asn.supplier_id, scan.raw, Outcome.RECEIVED,
                      sscc=scan.sscc, units=len(waiting), note=note[:200],
@@ -259,49 +329,98 @@ def _scan_case(actor: Actor, asn: ExpectedReceipt, scan: Scan, judge: _Judge, da
     return _result(head, counted, f"Case {scan.sscc}")
 
 
-def _waiting(asn: ExpectedReceipt, where) -> list[ExpectedPackage]:
-    """Unscanned expected packages matching `where`, each with `ours`: the id of a package
-    of ours with the same GTIN and serial (a suspect duplicate), else None."""
-    return list(ExpectedPackage
-                .select(ExpectedPackage, Package.id.alias("ours"))
-                .join(Package, JOIN.LEFT_OUTER,
-                      on=((Package.product == ExpectedPackage.product)
-                          & (Package.serial == ExpectedPackage.serial)))
-                .where((ExpectedPackage.asn == asn) & ExpectedPackage.scan.is_null() & where)
-                .order_by(ExpectedPackage.id).objects())
+class _Waiting(NamedTuple):
+    """An unscanned expected package, with what judging it needs."""
+
+    id: int
+    product_id: int
+    serial: str
+    lot_number: str
+    expiry: date
+    ours: int | None  # our package with the same GTIN and serial (a suspect duplicate)
+    known_expiry: date | None  # the lot's expiry in our records, when we hold the lot
+    product_name: str
+    gtin: str
+    min_shelf_life_days: int
+
+
+def _waiting(asn: ExpectedReceipt, where) -> list[_Waiting]:
+    """Unscanned expected packages matching `where`, in one query with the duplicate
+    serial, the lot's known expiry and the product's facts joined in."""
+    rows = (ExpectedPackage
+            .select(ExpectedPackage.id, ExpectedPackage.product, ExpectedPackage.serial,
+                    ExpectedPackage.lot_number, ExpectedPackage.expiry, Package.id, Lot.expiry,
+                    Product.name, Product.gtin, Product.min_shelf_life_days)
+            .join(Product, on=(ExpectedPackage.product == Product.id))
+            .join(Package, JOIN.LEFT_OUTER,
+                  on=((Package.product == ExpectedPackage.product)
+                      & (Package.serial == ExpectedPackage.serial)))
+            .join(Lot, JOIN.LEFT_OUTER,
+                  on=((Lot.product == ExpectedPackage.product)
+                      & (Lot.lot_number == ExpectedPackage.lot_number)))
+            .where((ExpectedPackage.asn == asn) & ExpectedPackage.scan.is_null() & where)
+            .order_by(ExpectedPackage.id).tuples())
+    return [_Waiting._make(row) for row in rows]
 
 
 def _judge_expected(actor: Actor, asn: ExpectedReceipt, head: ReceivingScan,
-                    waiting: list[ExpectedPackage], judge: _Judge, damaged: bool,
+                    waiting: list[_Waiting], judge: _Judge, damaged: bool,
                     note: str) -> list[Counted]:
     """Outcomes for expected packages counted by one case scan (or by --all): the case's
-    row counts the good ones; each exception gets its own row naming the package."""
-    by_product: dict[int, list[ExpectedPackage]] = defaultdict(list)
-    for p in waiting:
-        by_product[p.product_id].append(p)
+    row counts the good ones; each exception gets its own row naming the package, written
+    right after the case's row (remove_scan relies on that order). Whatever the case
+    holds, this is three statements: the exception rows in bulk, one UPDATE linking them,
+    one UPDATE for the good ones."""
+    judge.learn(waiting)
     good: list[int] = []
+    held: list[tuple[_Waiting, Outcome, str]] = []
     counted: Counter = Counter()
-    for product_id, packages in by_product.items():
-        for p in packages:
-            outcome, detail = _stronger(
-                (Outcome.ALREADY_IN_STOCK, "serial already in RxDesk") if p.ours is not None
-                else (Outcome.RECEIVED, ""),
-                (Outcome.DAMAGED, note) if damaged else (Outcome.RECEIVED, ""),
-                judge.dating(product_id, p.lot_number, p.expiry))
-            counted[(product_id, p.lot_number, p.expiry, outcome)] += 1
-            if outcome is Outcome.RECEIVED:
-                good.append(p.id)
-                continue
-            row = _new_scan(actor, asn, None, asn.supplier_id, "", outcome, sscc=head.sscc,
-                            product=product_id, serial=p.serial, lot_number=p.lot_number,
-                            expiry=p.expiry, detail=detail[:300], note=note[:200])
-            ExpectedPackage.update(scan=row).where(ExpectedPackage.id == p.id).execute()
+    for p in waiting:
+        outcome, detail = _stronger(
+            (Outcome.ALREADY_IN_STOCK, "serial already in RxDesk") if p.ours is not None
+            else (Outcome.RECEIVED, ""),
+            (Outcome.DAMAGED, note) if damaged else (Outcome.RECEIVED, ""),
+            judge.dating(p.product_id, p.lot_number, p.expiry))
+        counted[(p.product_id, p.lot_number, p.expiry, outcome)] += 1
+        if outcome is Outcome.RECEIVED:
+            good.append(p.id)
+        else:
+            held.append((p, outcome, detail))
+    if held:
+        _hold_expected(actor, asn, head, held, note)
     for start in range(0, len(good), BATCH):
         (ExpectedPackage.update(scan=head)
          .where(ExpectedPackage.id.in_(good[start:start + BATCH])).execute())
     return [Counted(pid, judge.product(pid).name, lot, expiry, outcome, n,
                     gtin=judge.product(pid).gtin)
             for (pid, lot, expiry, outcome), n in counted.items()]
+
+
+def _hold_expected(actor: Actor, asn: ExpectedReceipt, head: ReceivingScan,
+                   held: list[tuple[_Waiting, Outcome, str]], note: str) -> None:
+    """One open scan row per held package of a case, then each expected package pointed
+    at its row. An open row is found again by (notice, product, serial): a package is
+    counted once at a time."""
+    now = utc_now()
+    bulk_insert(
+        [ReceivingScan.asn, ReceivingScan.supplier, ReceivingScan.raw, ReceivingScan.sscc,
+         ReceivingScan.product, ReceivingScan.serial, ReceivingScan.lot_number,
+         ReceivingScan.expiry, ReceivingScan.units, ReceivingScan.outcome,
+         ReceivingScan.detail, ReceivingScan.note, ReceivingScan.scanned_at,
+         ReceivingScan.scanned_by],
+        [(asn.id, asn.supplier_id, "", head.sscc, p.product_id, p.serial, p.lot_number,
+          p.expiry, 1, outcome.value, detail[:300], note[:200], now, actor.username)
+         for p, outcome, detail in held])
+    row = ReceivingScan.alias()
+    row_of_package = (row.select(row.id)
+                      .where((row.asn == ExpectedPackage.asn) & row.receipt.is_null()
+                             & (row.id > head.id) & (row.raw == "")
+                             & (row.product == ExpectedPackage.product)
+                             & (row.serial == ExpectedPackage.serial)))
+    ids = [p.id for p, _, _ in held]
+    for start in range(0, len(ids), BATCH):
+        (ExpectedPackage.update(scan=row_of_package)
+         .where(ExpectedPackage.id.in_(ids[start:start + BATCH])).execute())
 
 
 def _scan_package(actor: Actor, asn, po, scan: Scan, judge: _Judge, damaged: bool,
@@ -364,8 +483,12 @@ def _result(row: ReceivingScan, counted: list[Counted], what: str) -> ScanResult
 
 
 def remove_scan(actor: Actor, scan_id: int) -> int:
-    """Take back an open scan (a case takes its package exceptions with it); returns the
-    units no longer counted."""
+    """Take back an open scan; returns the packages no longer counted.
+
+    A case, a pallet or the 'loose packages' row of scan_everything_expected takes its
+    package exceptions with it: the rows written right after it for the same notice and
+    SSCC ('' for loose packages) without a scan of their own (raw ''), up to the next such
+    head row. Removing one of those exception rows alone takes back just that package."""
     with write_transaction():
         authorize(actor, Permission.RECEIVE)
         row = ReceivingScan.get_or_none(ReceivingScan.id == scan_id)
@@ -374,15 +497,25 @@ def remove_scan(actor: Actor, scan_id: int) -> int:
         if row.receipt_id is not None:
             raise InvalidInput("scan", "This scan is on a posted receipt; a posted receipt is "
                                "corrected by a new stock adjustment, not by removing scans.")
-        rows = [row]
-        if row.sscc and not row.serial:
-            rows += list(ReceivingScan.select().where(
-                (ReceivingScan.asn == row.asn_id) & ReceivingScan.receipt.is_null()
-                & (ReceivingScan.sscc == row.sscc) & (ReceivingScan.id != row.id)))
-        ids = [r.id for r in rows]
-        ExpectedPackage.update(scan=None).where(ExpectedPackage.scan.in_(ids)).execute()
+        ids = [row.id]
+        if not row.serial:
+            same = ((ReceivingScan.asn == row.asn_id) & ReceivingScan.receipt.is_null()
+                    & (ReceivingScan.sscc == row.sscc) & (ReceivingScan.id > row.id))
+            next_head = (ReceivingScan.select(fn.MIN(ReceivingScan.id))
+                         .where(same & (ReceivingScan.serial == "")).scalar())
+            held = same & (ReceivingScan.raw == "") & (ReceivingScan.serial != "")
+            if next_head is not None:
+                held &= ReceivingScan.id < next_head
+            ids += [i for (i,) in ReceivingScan.select(ReceivingScan.id).where(held).tuples()]
+        uncounted = (ExpectedPackage.update(scan=None)
+                     .where(ExpectedPackage.scan.in_(ids)).execute())
         ReceivingScan.delete().where(ReceivingScan.id.in_(ids)).execute()
-        return row.units if row.sscc and not row.serial else 1
+        units = uncounted if not row.serial else 1
+        what = (f"case {row.sscc}" if row.sscc and not row.serial
+                else row.detail if not row.serial else f"serial {row.serial}")
+        audit.record(actor, "remove_scan", "receiving_scan", row.id,
+                     f"{what}: {units} no longer counted")
+        return units
 
 
 def scan_everything_expected(actor: Actor, asn_id: int) -> list[ScanResult]:
@@ -397,7 +530,7 @@ def scan_everything_expected(actor: Actor, asn_id: int) -> list[ScanResult]:
             (ExpectedContainer.asn == asn) & (ExpectedContainer.parent_sscc == ""))
             .order_by(ExpectedContainer.id).tuples()]
         for sscc in tops:
-            waiting = _waiting(asn, ExpectedPackage.case_sscc.in_(_case_and_contents(asn, sscc)))
+            waiting = _waiting(asn, ExpectedPackage.case_sscc.in_(_case_contents(asn, sscc)))
             if waiting:
                 head = _new_scan(actor, asn, None, asn.supplier_id, "", Outcome.RECEIVED,
                                  sscc=sscc, units=len(waiting),
@@ -461,9 +594,23 @@ def _arrivals(asn, po) -> list[_Arrival]:
 
 
 def post_receipt(actor: Actor, delivery: Delivery, putaway: Mapping[str, str] | None = None,
-                 note: str = "") -> ReceiptResult:
+                 note: str = "", final: bool = False) -> ReceiptResult:
     """Post every open scan of `delivery` as one receipt (see the module docstring).
-    `putaway` maps a GTIN to the bin its saleable units go to instead of the suggestion."""
+    `putaway` maps a GTIN to the bin its saleable units go to instead of the suggestion.
+
+    `final` says this posting is the whole of what will come on the ship notice: the
+    packages never scanned are recorded on this receipt (shortage when some of their lot
+    came, data without product when none did) and the notice closes (received, or
+    closed short). Without it the notice stays open and the rest is still expected: a
+    distributor posts what is on the dock so it can be sold, and the second pallet may
+    come after lunch or on tomorrow's truck. Calling that a shortage at every posting
+    would record the same missing packages once per posting, and shortages for packages
+    that then arrive; the supplier's credit claim and the DSCSA record need each missing
+    package on file exactly once, when the notice ends (here, or in close_asn)."""
+    if final and delivery.asn_id is None:
+        raise InvalidInput("final", "Without the supplier's file nothing is recorded as short: "
+                           "the purchase order keeps what is still open. Close the purchase "
+                           "order in Purchasing when the rest will not come.")
     with write_transaction():
         authorize(actor, Permission.RECEIVE)
         asn, po = _open_delivery(delivery)
@@ -477,7 +624,8 @@ def post_receipt(actor: Actor, delivery: Delivery, putaway: Mapping[str, str] | 
         posting.stock(arrivals)
         posting.cost_layers()
         posting.dscsa(arrivals)
-        posting.shortages()
+        if final:
+            posting.shortages()
         result = posting.finish()
         audit.record(actor, "post_receipt", "receipt", posting.receipt.id, posting.summary())
         return result
@@ -492,12 +640,11 @@ class _Posting:
         self.placed: Counter = Counter()  # (product_id, lot_id, location code) -> units
         self.lots: dict[tuple[int, str], Lot] = {}
         self.products = {}
-        number = (Receipt.select(fn.MAX(Receipt.id)).scalar() or 0) + 1
-        self.receipt = Receipt.create(
-            id=number, number=f"RC-{number:06d}", asn=asn, purchase_order=po,
-            supplier=supplier_id, received_at=utc_now(), received_by=actor.username,
-            note=note.strip())
-        self.document = f"receipt:{number}"
+        self.receipt = _new_receipt(actor, asn, po, supplier_id, note)
+        self.document = f"receipt:{self.receipt.id}"
+        self.closed_short = False
+        self.asn_status: AsnStatus | None = None
+        self.still_expected = 0
         self.system = {LocationKind(k): i for i, k in Location.select(Location.id, Location.kind)
                        .where(Location.kind.in_([LocationKind.SUPPLIER.value,
                                                  LocationKind.RECEIVING.value,
@@ -705,33 +852,22 @@ class _Posting:
     def shortages(self) -> None:
         if self.asn is None:
             return
-        missing = (ExpectedPackage
-                   .select(ExpectedPackage.product, ExpectedPackage.lot_number,
-                           ExpectedPackage.expiry, fn.COUNT(ExpectedPackage.id))
-                   .where((ExpectedPackage.asn == self.asn) & ExpectedPackage.scan.is_null())
-                   .group_by(ExpectedPackage.product, ExpectedPackage.lot_number,
-                             ExpectedPackage.expiry).tuples())
-        for product_id, lot_number, expiry, count in missing:
-            some_came = ExpectedPackage.select().where(
-                (ExpectedPackage.asn == self.asn) & (ExpectedPackage.product == product_id)
-                & (ExpectedPackage.lot_number == lot_number)
-                & ExpectedPackage.scan.is_null(False)).exists()
-            outcome = Outcome.SHORTAGE if some_came else Outcome.DATA_WITHOUT_PRODUCT
-            ReceiptException.create(
-                receipt=self.receipt, outcome=outcome.value, product=product_id,
-                lot_number=lot_number, expiry=expiry, quantity=count,
-                detail=f"{count} in ship notice {self.asn.id}, not delivered")
-            product = self.product(product_id)
-            self.exceptions.append(Counted(product_id, product.name, lot_number, expiry,
-                                           outcome, count, gtin=product.gtin))
+        missing = _never_received(self.asn)
+        _record_missing(self.receipt, self.asn, missing)
+        self.exceptions.extend(missing)
+        self.closed_short = bool(missing)
 
     def finish(self) -> ReceiptResult:
         self._stamp_scans()
-        asn_status = None
+        asn_status, still_expected = None, 0
         if self.asn is not None:
-            waiting = ExpectedPackage.select().where(
-                (ExpectedPackage.asn == self.asn) & ExpectedPackage.scan.is_null()).exists()
-            asn_status = AsnStatus.PARTIALLY_RECEIVED if waiting else AsnStatus.RECEIVED
+            if self.closed_short:
+                asn_status = AsnStatus.CLOSED_SHORT
+            else:
+                still_expected = ExpectedPackage.select().where(
+                    (ExpectedPackage.asn == self.asn) & ExpectedPackage.scan.is_null()).count()
+                asn_status = (AsnStatus.PARTIALLY_RECEIVED if still_expected
+                              else AsnStatus.RECEIVED)
             ExpectedReceipt.update(status=asn_status.value).where(
                 ExpectedReceipt.id == self.asn.id).execute()
         po_status = None
@@ -744,8 +880,9 @@ class _Posting:
         received = [(self.product(pid).gtin, self.product(pid).name,
                      Lot.get_by_id(lot_id).lot_number, units, where)
                     for (pid, lot_id, where), units in sorted(self.placed.items())]
+        self.asn_status, self.still_expected = asn_status, still_expected
         return ReceiptResult(self.receipt.id, self.receipt.number, received, self.exceptions,
-                             self.warnings, asn_status, po_status)
+                             self.warnings, asn_status, po_status, still_expected)
 
     def _stamp_scans(self) -> None:
         ids = [i for (i,) in _open_scans(self.asn, self.po).select(ReceivingScan.id).tuples()]
@@ -763,7 +900,49 @@ class _Posting:
             text += f", {self.po.number}"
         if kinds:
             text += "; exceptions: " + ", ".join(f"{n} {k.lower()}" for k, n in kinds.items())
+        if self.asn_status is AsnStatus.CLOSED_SHORT:
+            text += "; final: ship notice closed short"
+        elif self.still_expected:
+            text += f"; {self.still_expected} still expected"
         return text
+
+
+def _new_receipt(actor: Actor, asn, po, supplier_id: int, note: str) -> Receipt:
+    number = (Receipt.select(fn.MAX(Receipt.id)).scalar() or 0) + 1
+    return Receipt.create(
+        id=number, number=f"RC-{number:06d}", asn=asn, purchase_order=po,
+        supplier=supplier_id, received_at=utc_now(), received_by=actor.username,
+        note=note.strip())
+
+
+def _never_received(asn: ExpectedReceipt) -> list[Counted]:
+    """The notice's expected packages never scanned, per product, lot and expiry:
+    SHORTAGE when some of that lot came, DATA_WITHOUT_PRODUCT when none of it did
+    (core.queries.receiving.shortfalls_if_closed shows the same before it is done)."""
+    rows = list(ExpectedPackage
+                .select(ExpectedPackage.product, Product.name, Product.gtin,
+                        ExpectedPackage.lot_number, ExpectedPackage.expiry,
+                        fn.COUNT(ExpectedPackage.id), fn.COUNT(ExpectedPackage.scan))
+                .join(Product, on=(ExpectedPackage.product == Product.id))
+                .where(ExpectedPackage.asn == asn)
+                .group_by(ExpectedPackage.product, Product.name, Product.gtin,
+                          ExpectedPackage.lot_number, ExpectedPackage.expiry)
+                .order_by(Product.name, ExpectedPackage.lot_number, ExpectedPackage.expiry)
+                .tuples())
+    came = {(pid, lot) for pid, _, _, lot, _, _, scanned in rows if scanned}
+    return [Counted(pid, name, lot, expiry,
+                    Outcome.SHORTAGE if (pid, lot) in came else Outcome.DATA_WITHOUT_PRODUCT,
+                    total - scanned, gtin=gtin)
+            for pid, name, gtin, lot, expiry, total, scanned in rows if total > scanned]
+
+
+def _record_missing(receipt: Receipt, asn: ExpectedReceipt, missing: list[Counted]) -> None:
+    bulk_insert([ReceiptException.receipt, ReceiptException.outcome, ReceiptException.product,
+                 ReceiptException.serial, ReceiptException.lot_number, ReceiptException.expiry,
+                 ReceiptException.sscc, ReceiptException.quantity, ReceiptException.detail],
+                [(receipt.id, m.outcome.value, m.product_id, "", m.lot_number, m.expiry, "",
+                  m.units, f"{m.units} in ship notice {asn.id}, not delivered")
+                 for m in missing])
 
 
 def suggest_bin(product: Product) -> Location:
@@ -776,16 +955,45 @@ def suggest_bin(product: Product) -> Location:
     return Location.get(Location.code == code)
 
 
-def close_asn(actor: Actor, asn_id: int, reason: str) -> None:
-    """The rest of a ship notice will not come: close it short, with the reason."""
+@dataclass
+class ClosedShort:
+    receipt_id: int | None  # the receipt holding the shortage record; None if nothing was due
+    number: str
+    shortages: list[Counted]  # shortage / data without product, per product and lot
+
+    @property
+    def units(self) -> int:
+        return sum(s.units for s in self.shortages)
+
+
+def close_asn(actor: Actor, asn_id: int, reason: str) -> ClosedShort:
+    """The rest of a ship notice will not come: close it short, with the reason.
+
+    The packages never received are recorded (shortage, or data without product when
+    none of their lot came) on a receipt of their own that moves no stock: the shortage
+    is then on file next to the notice's deliveries, where the lot trace, the DSCSA
+    record and the supplier's credit claim look for it."""
     if not (reason or "").strip():
         raise InvalidInput("reason", "Say why the rest will not arrive (e.g. 'supplier "
                            "confirmed short shipment, credit requested').")
     with write_transaction():
         authorize(actor, Permission.RECEIVE)
-        asn, _ = _open_delivery(Delivery(asn_id=asn_id))
+        asn, po = _open_delivery(Delivery(asn_id=asn_id))
         if _open_scans(asn, None).exists():
             raise InvalidInput("asn", "Post or remove the open scans of this ship notice first.")
+        missing = _never_received(asn)
+        closed = ClosedShort(None, "", missing)
+        if missing:
+            receipt = _new_receipt(actor, asn, po, asn.supplier_id,
+                                   f"Ship notice closed short: {reason.strip()}")
+            _record_missing(receipt, asn, missing)
+            closed = ClosedShort(receipt.id, receipt.number, missing)
         ExpectedReceipt.update(status=AsnStatus.CLOSED_SHORT.value).where(
             ExpectedReceipt.id == asn.id).execute()
-        audit.record(actor, "close_asn", "expected_receipt", asn.id, reason.strip()[:300])
+        summary = reason.strip()[:200]
+        if missing:
+            summary += (f"; {closed.number}: {closed.units} not delivered ("
+                        + ", ".join(f"{m.units} {m.outcome.label.lower()} lot {m.lot_number}"
+                                    for m in missing[:5]) + ")")
+        audit.record(actor, "close_asn", "expected_receipt", asn.id, summary)
+        return closed

@@ -31,7 +31,7 @@ from core.queries.purchasing import PoRow
 from core.queries.receiving import (
     OpenScanRow, ShipNoticeRow, TallyRow, count_open_scans, count_open_ship_notices,
     delivery_tally, open_pos_to_receive, open_scans, open_ship_notices, putaway_suggestions,
-    ship_notice, shortfalls_if_posted,
+    ship_notice, shortfalls_if_closed,
 )
 from core.services import receiving
 from core.services.epcis_import import ImportResult, import_epcis
@@ -627,11 +627,11 @@ class ReceivingScreen(Screen):
             return
         if damaged:
             self._set_damaged(False)  # one damaged package (or case) at a time
-        problems = [c for c in result.counted if c.outcome is not Outcome.RECEIVED]
-        if not problems:
+        if not result.has_exceptions:
             tone, headline = "ok", "Received"
             text = f"{result.message} · {Outcome.RECEIVED.consequence}"
         else:
+            problems = [c for c in result.counted if c.outcome is not Outcome.RECEIVED]
             worst = problems[0].outcome
             suspect = any(c.outcome is Outcome.ALREADY_IN_STOCK for c in problems)
             tone = "bad" if suspect else "warn"
@@ -748,7 +748,7 @@ class ReceivingScreen(Screen):
 
         def job():
             suggestions = putaway_suggestions(delivery.asn_id, delivery.po_id)
-            short = shortfalls_if_posted(delivery.asn_id) if delivery.asn_id else []
+            short = shortfalls_if_closed(delivery.asn_id) if delivery.asn_id else []
             return suggestions, short
         run_task(self, job, lambda plan: self._confirm_post(generation, plan, held))
 
@@ -781,12 +781,15 @@ class ReceivingScreen(Screen):
         dialog = CloseShortDialog(self.actor, self.delivery.asn_id, self.delivery_label.text(),
                                   still, self)
         self.dialog = dialog
-        dialog.accepted.connect(self._closed)
+        dialog.accepted.connect(lambda: self._closed(dialog.result_value))
         dialog.open()
 
-    def _closed(self) -> None:
-        self._feedback("info", "Closed short", "The rest of this ship notice will not come; "
-                       "it is off the list.")
+    def _closed(self, closed: receiving.ClosedShort | None = None) -> None:
+        text = "The rest of this ship notice will not come; it is off the list."
+        if closed is not None and closed.units:
+            text = (f"{units_phrase(closed.units, 'package')} recorded as not delivered on "
+                    f"{closed.number}; the ship notice is off the list.")
+        self._feedback("info", "Closed short", text)
         self.changed.emit({AREA})  # the lists reload
         self.load_delivery()
 
@@ -810,5 +813,11 @@ def receipt_html(result: ReceiptResult, limit: int = 6) -> str:
         for e in result.exceptions:
             kinds[e.outcome.label.lower()] = kinds.get(e.outcome.label.lower(), 0) + e.units
         lines.append("Exceptions recorded: " + ", ".join(f"{n:,} {k}" for k, n in kinds.items()))
+    if result.asn_status is AsnStatus.CLOSED_SHORT:
+        lines.append("The ship notice is closed: what did not come is recorded as not "
+                     "delivered.")
+    elif result.still_expected:
+        lines.append(f"{units_phrase(result.still_expected, 'package')} of the ship notice "
+                     "still expected (not short until the notice is closed).")
     lines += [f"⚠ {escape(w)}" for w in result.warnings]
     return "<br>".join(lines)

@@ -92,8 +92,8 @@ def test_receive_scans_reports_each_exception_with_its_outcome(cli, ready, tmp_p
         f"01{GTIN}17{GOOD:%y%m%d}10LOT42A<GS>21EXTRA1",  # not in the file, replacement GS
         "",
     ]) + "\n", encoding="utf-8")
-    done = cli("receive", "--asn", str(asn), "--scans", str(scans), "--gs", "<GS>", "--json",
-               db=url)
+    done = cli("receive", "--asn", str(asn), "--scans", str(scans), "--gs", "<GS>", "--final",
+               "--json", db=url)
     assert done.code == 0, done.err
     data = json.loads(done.out)
     assert data["received"][0]["quantity"] == 4
@@ -101,9 +101,21 @@ def test_receive_scans_reports_each_exception_with_its_outcome(cli, ready, tmp_p
     assert outcomes == [("lot_mismatch", 1, "LOT40000004"), ("overage", 1, "EXTRA1"),
                         ("shortage", 3, None)]
     assert all(e["consequence"] for e in data["exceptions"])
-    assert data["asn_status"] == "partially_received"
+    assert (data["asn_status"], data["still_expected"]) == ("closed_short", 0)
     text = cli("inventory", db=url).out
     assert "quarantined" in text
+
+
+def test_receive_without_final_leaves_the_rest_expected(cli, ready, tmp_path):
+    url, po = ready
+    path = write_file(tmp_path, supplier_document([Line(GTIN, "LOT42A", GOOD, 8)], po=po))
+    asn = json.loads(cli("import-epcis", str(path), "--json", db=url).out)["asn"]
+    scans = tmp_path / "scans.txt"
+    scans.write_text(f"00{sscc(1)}\n", encoding="utf-8")
+    done = cli("receive", "--asn", str(asn), "--scans", str(scans), db=url)
+    assert done.code == 0, done.err
+    assert "Shortage" not in done.out
+    assert "4 packages of the ship notice still expected" in done.out
 
 
 def test_receive_scans_is_all_or_nothing(cli, ready, tmp_path):

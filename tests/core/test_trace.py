@@ -112,7 +112,14 @@ def test_lot_trace_totals_receipts_and_moves(clerk, received):
         ("quarantined", 1)]
     receipt = lot.events[1]
     assert (receipt.from_party, receipt.document) == (ACME, received.number)
-    assert "shortage x3" in receipt.detail  # three of the lot never came
+    assert "shortage" not in receipt.detail  # the rest is still expected
+    # Closed short: the three that never came are on file, on the closing record.
+    notice = ExpectedReceipt.get(ExpectedReceipt.document_id == "ACME-2026-0001")
+    closed = receiving.close_asn(clerk, notice.id, "supplier confirmed short shipment")
+    shortage = trace_lot(GTIN, "LOT42A").events[-1]
+    assert (shortage.type, shortage.document, shortage.quantity) == (
+        "receipt exception", closed.number, 3)
+    assert "shortage x3" in shortage.detail
 
     mismatch = trace_lot(GTIN, "LOT99")
     assert (mismatch.totals.expected, mismatch.totals.received, mismatch.totals.on_hand) == (

@@ -130,10 +130,29 @@ def test_import_scan_and_post_a_delivery(qtbot, wait_tasks, db, ordered,
     assert not dialog.isVisible()
     summary = screen.receipt_label.text()
     assert screen.last_receipt.number in summary and "lot LOT42A → <b>B-01</b>" in summary
-    assert "1 lot mismatch" in summary and "7 shortage" in summary
+    # Not the whole delivery: the seven are still expected, not short.
+    assert "1 lot mismatch" in summary and "shortage" not in summary
+    assert "7 packages of the ship notice still expected" in summary
     assert on_hand("B-01", "saleable") == 4 and on_hand("QUARANTINE", "quarantined") == 1
     assert screen.scans_model.rows == [] and not screen.post_button.isEnabled()
     assert screen.notice.status is AsnStatus.PARTIALLY_RECEIVED
+
+    # The second case comes on the next truck, and that is all: a final posting.
+    screen.window().activateWindow()
+    qtbot.waitUntil(lambda: screen.window().isActiveWindow())
+    screen.scan_field.setFocus()
+    receive(qtbot, wait_tasks, case(2))
+    assert tally(screen) == [("LOT42A", 12, 3, (), 4)]
+    screen.post_button.click()
+    wait_tasks()
+    dialog = screen.dialog
+    assert "4 × Atorvastatin 20 mg tablets, 90 count, lot LOT42A — shortage" in \
+        dialog.short_label.text()
+    dialog.final_check.setChecked(True)
+    dialog.ok_button.click()
+    wait_tasks()
+    assert "4 shortage" in screen.receipt_label.text()
+    assert screen.notice.status is AsnStatus.CLOSED_SHORT and not screen.scan_field.isEnabled()
 
 
 def test_refused_file_damaged_scan_remove_and_receive_everything(
@@ -226,6 +245,7 @@ def test_a_po_without_a_file_and_closing_short(qtbot, wait_tasks, db, ordered,
     wait_tasks()
     assert not dialog.isVisible() and screen.notice.status is AsnStatus.CLOSED_SHORT
     assert screen.notices.rows == [] and not screen.scan_field.isEnabled()
+    assert "4 packages recorded as not delivered on RC-" in screen.feedback.text()
 
 
 def test_office_imports_but_does_not_scan(qtbot, wait_tasks, db, ordered, tmp_path,
