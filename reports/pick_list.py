@@ -18,8 +18,8 @@ from reports.pdf_base import (
 )
 
 COLUMNS = ("Bin", "Product", "NDC", "Lot", "Expiry", "Qty", "Picked")
-_BIN, _NDC, _LOT, _EXP, _QTY, _TICK = (0.7 * inch, 0.95 * inch, 0.95 * inch, 0.9 * inch,
-                                       0.45 * inch, 0.55 * inch)
+_BIN, _NDC, _LOT, _EXP, _QTY, _TICK = (0.7 * inch, 0.95 * inch, 0.9 * inch, 0.95 * inch,
+                                       0.45 * inch, 0.62 * inch)
 WIDTHS = (_BIN, WIDTH - (_BIN + _NDC + _LOT + _EXP + _QTY + _TICK), _NDC, _LOT, _EXP, _QTY,
           _TICK)
 RIGHT = (5,)
