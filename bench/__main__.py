@@ -20,7 +20,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from bench import generate, inbound, measure
+from bench import generate, inbound, measure, outbound
 from core import connection, migrations
 from core.db import close_database
 from core.demo_data import demo_admin
@@ -89,6 +89,24 @@ def sqlite_database(scale, today, rebuild: bool, cache_dir: Path) -> tuple[Path,
     return path, built
 
 
+def sqlite_pack_scans(path: Path, built: generate.Built, scans: int, temp: Path):
+    """Pack-station scans timed on a copy of the cached inventory database (they pack
+    stock, and the cache must stay as built)."""
+    import sqlite3
+
+    copy = temp / "pack-scans.db"
+    shutil.copyfile(path, copy)
+    connection.connect(f"sqlite:///{copy}").require_ready()
+    raw = sqlite3.connect(copy, isolation_level=None)
+    try:
+        return outbound.pack_scan_timing("sqlite", inbound._Raw("sqlite", raw),
+                                         built.busy_product_id, scans)
+    finally:
+        raw.close()
+        close_database()
+        copy.unlink()
+
+
 def check_ledger(label: str) -> None:
     from core.queries.stock_check import ledger_discrepancies
 
@@ -104,8 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     only.add_argument("--postgresql-only", action="store_true", help="skip SQLite")
-    parser.add_argument("--suite", choices=("all", "inventory", "receiving"), default="all",
-                        help="inventory screen questions, receiving (issue 4), or both")
+    parser.add_argument("--suite", choices=("all", "inventory", "receiving", "shipping"),
+                        default="all", help="inventory screen questions and pack-station "
+                        "scans, receiving (issue 4), shipping (issue 5), or all")
     parser.add_argument("--keep", action="store_true",
                         help="keep the PostgreSQL database (name printed)")
     parser.add_argument("--rebuild", action="store_true", help="ignore the cached SQLite file")
@@ -115,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     scale = generate.SCALES["quick" if args.quick else "full"]
     inbound_scale = inbound.SCALES["quick" if args.quick else "full"]
+    outbound_scale = outbound.SCALES["quick" if args.quick else "full"]
     runs = args.runs or (3 if args.quick else 7)
     inbound_runs = args.runs or (1 if args.quick else 3)
     scans = min(args.scans, 200) if args.quick else args.scans
@@ -123,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                                   ("postgresql", args.sqlite_only)) if not skip]
     inventory = args.suite in ("all", "inventory")
     receiving = args.suite in ("all", "receiving")
+    shipping = args.suite in ("all", "shipping")
     # Quick runs (CI) build in a temp dir; full runs cache under bench/.data/. The
     # receiving files and databases are always temporary.
     temp = Path(tempfile.mkdtemp(prefix="rxdesk-bench-"))
@@ -138,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
                 check_ledger("SQLite")
             results += measure.run("sqlite", str(path), built, runs, scans, today)
             close_database()
+            results.append(sqlite_pack_scans(path, built, scans, temp))
         if inventory and "postgresql" in backends:
             results += postgres(args, scale, today, runs, scans)
         if receiving and "sqlite" in backends:
@@ -146,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
         if receiving and "postgresql" in backends:
             log(f"PostgreSQL: receiving ({inbound_scale.name})")
             results += inbound.run_postgres(args.pg, inbound_scale, inbound_runs, temp)
+        if shipping and "sqlite" in backends:
+            log(f"SQLite: shipping ({outbound_scale.name})")
+            results += outbound.run_sqlite(outbound_scale, inbound_runs, temp)
+        if shipping and "postgresql" in backends:
+            log(f"PostgreSQL: shipping ({outbound_scale.name})")
+            results += outbound.run_postgres(args.pg, outbound_scale, inbound_runs, temp)
     finally:
         close_database()
         shutil.rmtree(temp, ignore_errors=True)
@@ -158,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
               f"cases of {inbound_scale.import_per_case}, {inbound_scale.scan_cases:,} case "
               f"scans of {inbound_scale.scan_per_case} and their posting; median of "
               f"{inbound_runs} runs")
+    if shipping:
+        print(f"\nShipping ({outbound_scale.name}): one order of {outbound_scale.packages:,} "
+              f"serialized packages packed, shipped and exported; median of {inbound_runs} "
+              "runs")
     print()
     print(measure.table(results))
     return 0
@@ -187,6 +219,12 @@ def postgres(args, scale, today, runs, scans) -> list[measure.Result]:
         if args.quick:
             check_ledger("PostgreSQL")
         results = measure.run("postgresql", url, built, runs, scans, today)
+        raw = psycopg.connect(url, autocommit=True)
+        try:  # the database is dropped afterwards: the scans may change it
+            results.append(outbound.pack_scan_timing("postgresql", inbound._Raw("postgresql", raw),
+                                                     built.busy_product_id, scans))
+        finally:
+            raw.close()
         close_database()
         return results
     finally:

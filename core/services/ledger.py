@@ -12,11 +12,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from peewee import EXCLUDED
-
 from core.db import bulk_insert, database, is_postgres
 from core.errors import RxDeskError
-from core.models import Location, Lot, StockBalance, StockMove
+from core.models import Location, Lot, StockMove
 from core.models.base import utc_now
 from core.permissions import Actor
 from core.vocab import INTERNAL_LOCATIONS, LocationKind, MoveReason, PackageStatus
@@ -59,9 +57,42 @@ _MOVE_FIELDS = [StockMove.at, StockMove.product, StockMove.lot, StockMove.packag
                 StockMove.document, StockMove.user_id, StockMove.username, StockMove.note]
 
 
+class _LocationKinds(dict):
+    """Location id -> kind. A location's kind is fixed when it is created, so the map is
+    kept per database and reloaded only when an id is missing (a bin added since)."""
+
+    def __init__(self, database_name: str):
+        super().__init__()
+        self.database_name = database_name
+
+    def reload(self) -> None:
+        self.update((loc_id, LocationKind(kind)) for loc_id, kind in
+                    Location.select(Location.id, Location.kind).tuples())
+
+    def __missing__(self, location_id: int) -> LocationKind:
+        self.reload()
+        if location_id not in self:
+            raise KeyError(location_id)
+        return self[location_id]
+
+
+_kinds: _LocationKinds | None = None
+
+
+def system_location(kind: LocationKind) -> int:
+    """The id of the one location of a system kind (pack station, customers, ...)."""
+    kinds = location_kinds()
+    if not kinds:
+        kinds.reload()
+    return next(i for i, k in kinds.items() if k is kind)
+
+
 def location_kinds() -> dict[int, LocationKind]:
-    return {loc_id: LocationKind(kind) for loc_id, kind in
-            Location.select(Location.id, Location.kind).tuples()}
+    global _kinds
+    name = f"{type(database.obj).__name__}:{database.obj.database}"
+    if _kinds is None or _kinds.database_name != name:
+        _kinds = _LocationKinds(name)
+    return _kinds
 
 
 def post(actor: Actor, lines: Sequence[MoveLine], reason: MoveReason, document: str = "",
@@ -114,21 +145,20 @@ def _cache_package_state(location_id: int, status: str, ids: list[int]) -> None:
 
 
 def _apply_deltas(deltas: dict[tuple[int, int, int, str], int]) -> None:
+    """One upsert per changed balance that returns the new quantity (plain SQL: this runs
+    for every scan at the pack station, where peewee's statement building showed)."""
+    mark = "%s" if is_postgres() else "?"
+    upsert = (f'INSERT INTO "stock_balance" ("product_id", "lot_id", "location_id", "status", '
+              f'"quantity") VALUES ({mark}, {mark}, {mark}, {mark}, {mark}) '
+              'ON CONFLICT ("lot_id", "location_id", "status") DO UPDATE SET '
+              '"quantity" = "stock_balance"."quantity" + EXCLUDED."quantity" '
+              'RETURNING "quantity"')
     for (product_id, lot_id, location_id, status), delta in deltas.items():
         if delta == 0:
             continue
-        (StockBalance
-         .insert(product=product_id, lot=lot_id, location=location_id, status=status,
-                 quantity=delta)
-         .on_conflict(conflict_target=[StockBalance.lot, StockBalance.location,
-                                       StockBalance.status],
-                      update={StockBalance.quantity: StockBalance.quantity + EXCLUDED.quantity})
-         .execute())
-        if delta < 0:
-            left = (StockBalance.select(StockBalance.quantity)
-                    .where((StockBalance.lot == lot_id) & (StockBalance.location == location_id)
-                           & (StockBalance.status == status)).scalar())
-            if left < 0:
-                lot = Lot.get_by_id(lot_id)
-                raise InsufficientStock(lot.lot_number, Location.get_by_id(location_id).code,
-                                        status, -left)
+        (left,) = database.execute_sql(
+            upsert, (product_id, lot_id, location_id, status, delta)).fetchone()
+        if left < 0:
+            lot = Lot.get_by_id(lot_id)
+            raise InsufficientStock(lot.lot_number, Location.get_by_id(location_id).code,
+                                    status, -left)

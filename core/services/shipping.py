@@ -116,6 +116,9 @@ class _Packing:
     lines: dict[int, list[SalesOrderLine]] = field(default_factory=dict)  # product -> lines
     need: dict[int, int] = field(default_factory=dict)  # line id -> units to pack
     reserved: dict[tuple[int, int, int], int] = field(default_factory=dict)  # line,lot,loc
+    touched: set[tuple[int, int, int]] = field(default_factory=set)  # reservations changed
+    products: dict[int, Product] = field(default_factory=dict)  # read along the way
+    lots: dict[int, Lot] = field(default_factory=dict)
     system: dict[LocationKind, int] = field(default_factory=dict)
 
 
@@ -157,7 +160,8 @@ def _packing_shipment(shipment_id: int) -> tuple[Shipment, SalesOrder]:
     if shipment is None:
         raise NotFound("shipment", shipment_id)
     order = sales.locked_order(shipment.order_id)
-    shipment = Shipment.get_by_id(shipment_id)  # re-read under the order's lock
+    if is_postgres():  # another station may have shipped it while we waited for the lock
+        shipment = Shipment.get_by_id(shipment_id)
     if shipment.status != ShipmentStatus.PACKING.value:
         raise sales.InvalidTransition(f"{shipment.number} is {shipment.status}; nothing can "
                                       "be packed into it or taken out any more.")
@@ -272,9 +276,8 @@ def auto_pack(actor: Actor, order_id: int, per_carton: int = DEFAULT_PER_CARTON)
 
 def _state(shipment: Shipment, order: SalesOrder) -> _Packing:
     state = _Packing(shipment, order)
-    state.system = {LocationKind(k): i for i, k in Location.select(Location.id, Location.kind)
-                    .where(Location.kind.in_([LocationKind.PACK.value,
-                                              LocationKind.CUSTOMER.value])).tuples()}
+    state.system = {kind: ledger.system_location(kind)
+                    for kind in (LocationKind.PACK, LocationKind.CUSTOMER)}
     lines = list(SalesOrderLine.select().where(SalesOrderLine.order == order)
                  .order_by(SalesOrderLine.line_no))
     packed = dict(ShipmentItem.select(ShipmentItem.line, fn.SUM(ShipmentItem.quantity))
@@ -298,6 +301,14 @@ def _candidates_for(scan: Scan, state: _Packing) -> list[_Candidate]:
     if not scan.gtin:
         raise InvalidInput("scan", "This barcode names no product or case. Scan the "
                            "package's 2D barcode or the case's SSCC label.")
+    if scan.serial:
+        # The usual scan: package, its lot and its product in one statement.
+        query = (Package.select(Package, Lot, Product).join(Lot)
+                 .switch(Package).join(Product)
+                 .where((Product.gtin == scan.gtin) & (Package.serial == scan.serial)))
+        package = (query.for_update(of=Package) if is_postgres() else query).first()
+        if package is not None:
+            return [_package_candidate(scan, package, state)]
     product = Product.get_or_none(Product.gtin == scan.gtin)
     if product is None:
         raise PackRefused(f"No product with GTIN {scan.gtin} is in RxDesk; this package was "
@@ -308,19 +319,19 @@ def _candidates_for(scan: Scan, state: _Packing) -> list[_Candidate]:
     if not scan.serial:
         raise InvalidInput("scan", f"{product.name} is serialized: scan the package's 2D "
                            "barcode (it carries the serial number), not the linear one.")
-    query = Package.select().where((Package.product == product)
-                                   & (Package.serial == scan.serial))
-    package = (query.for_update() if is_postgres() else query).first()
-    if package is None:
-        raise PackRefused(f"{product.name} serial {scan.serial} was never received here: "
-                          "it is not our stock. Set it aside as possibly suspect.",
-                          "unknown_package")
-    if scan.lot and scan.lot != Lot.get_by_id(package.lot_id).lot_number:
+    raise PackRefused(f"{product.name} serial {scan.serial} was never received here: it is "
+                      "not our stock. Set it aside as possibly suspect.", "unknown_package")
+
+
+def _package_candidate(scan: Scan, package: Package, state: _Packing) -> _Candidate:
+    if scan.lot and scan.lot != package.lot.lot_number:
         raise PackRefused(f"The label says lot {scan.lot}, but serial {scan.serial} was "
-                          f"received as lot {Lot.get_by_id(package.lot_id).lot_number}. "
-                          "Quarantine the package for investigation.", "lot_mismatch")
-    return [_Candidate(package.product_id, package.lot_id, package.location_id, 1,
-                       package.id, package.serial, package.status)]
+                          f"received as lot {package.lot.lot_number}. Quarantine the "
+                          "package for investigation.", "lot_mismatch")
+    state.products[package.product_id] = package.product
+    state.lots[package.lot_id] = package.lot
+    return _Candidate(package.product_id, package.lot_id, package.location_id, 1,
+                      package.id, package.serial, package.status)
 
 
 def _case_contents(sscc: str, state: _Packing) -> list[_Candidate]:
@@ -401,11 +412,11 @@ def _pack(actor: Actor, state: _Packing, candidates: Sequence[_Candidate],
           placement: dict) -> list[PackedUnit]:
     """Check every candidate, then write items, moves and reservations in bulk. Any
     refusal raises before anything is written (the caller's transaction rolls back)."""
-    lot_ids = list({c.lot_id for c in candidates} | {k[1] for k in state.reserved})
-    lots = {lot.id: lot for start in range(0, len(lot_ids), BATCH)
-            for lot in Lot.select().where(Lot.id.in_(lot_ids[start:start + BATCH]))}
-    products = {p.id: p for p in Product.select().where(
-        Product.id.in_(list({c.product_id for c in candidates})))}
+    lots, products = state.lots, state.products
+    lots.update(_lots({c.lot_id for c in candidates} - set(lots)))
+    missing = list({c.product_id for c in candidates} - set(products))
+    if missing:
+        products.update((p.id, p) for p in Product.select().where(Product.id.in_(missing)))
     kinds = ledger.location_kinds()
     earliest = sales.eligible_from(state.order)
     today = date.today()
@@ -434,6 +445,12 @@ def _pack(actor: Actor, state: _Packing, candidates: Sequence[_Candidate],
     return [PackedUnit(products[c.product_id].gtin, products[c.product_id].name, c.serial,
                        lots[c.lot_id].lot_number, lots[c.lot_id].expiry, c.quantity,
                        line.line_no, substitute) for c, line, substitute in chosen]
+
+
+def _lots(ids: set[int]) -> dict[int, Lot]:
+    wanted = list(ids)
+    return {lot.id: lot for start in range(0, len(wanted), BATCH)
+            for lot in Lot.select().where(Lot.id.in_(wanted[start:start + BATCH]))}
 
 
 def _what(product: Product, lot: Lot, c: _Candidate) -> str:
@@ -493,11 +510,18 @@ class _FreeStock:
     in for it."""
 
     def __init__(self, state: _Packing, candidates: Sequence[_Candidate], lots: dict):
-        self.state, self.lots = state, lots
-        pairs = {(c.lot_id, c.location_id) for c in candidates}
-        lot_ids = list({lot for lot, _ in pairs})
+        self.state, self.lots, self.candidates = state, lots, candidates
         self.on_hand: dict[tuple[int, int], int] = {}
         self.held: Counter = Counter()
+        self.loaded = False
+
+    def _load(self) -> None:
+        """Balances and everyone's reservations of the candidates' lots, read (and on
+        PostgreSQL locked) the first time a unit stands in for a reserved one: a scan
+        of the allocated lot needs none of it."""
+        self.loaded = True
+        self.lots.update(_lots({k[1] for k in self.state.reserved} - set(self.lots)))
+        lot_ids = list({c.lot_id for c in self.candidates})
         for start in range(0, len(lot_ids), BATCH):
             chunk = lot_ids[start:start + BATCH]
             query = (StockBalance.select(StockBalance.lot, StockBalance.location,
@@ -523,6 +547,8 @@ class _FreeStock:
         if mine >= c.quantity:
             self._consume(key, c.quantity)
             return False
+        if not self.loaded:
+            self._load()
         if lot.expiry < earliest:
             raise PackRefused(
                 f"{_what(product, lot, c)} expires {lot.expiry:%m/%d/%Y}, before the "
@@ -550,6 +576,7 @@ class _FreeStock:
 
     def _consume(self, key: tuple[int, int, int], quantity: int) -> None:
         self.state.reserved[key] -= quantity
+        self.state.touched.add(key)
 
     def _allocated_lots(self, line: SalesOrderLine) -> str:
         keys = [k for k, q in self.state.reserved.items() if k[0] == line.id and q > 0]
@@ -577,13 +604,9 @@ def _write(actor: Actor, state: _Packing, chosen, placement: dict) -> None:
                                  PackageStatus.SALEABLE, pack, PackageStatus.ALLOCATED,
                                  c.package_id) for c, _, _ in chosen],
                 MoveReason.ALLOCATION, f"shipment:{state.shipment.id}",
-                note=f"packed for {state.order.number}", cache_packages=False)
-    # The packages just packed are this shipment's items still cached as saleable.
-    Package.update(location=pack, status=PackageStatus.ALLOCATED.value).where(
-        Package.id.in_(ShipmentItem.select(ShipmentItem.package)
-                       .where(ShipmentItem.shipment == state.shipment))
-        & (Package.status == PackageStatus.SALEABLE.value)).execute()
-    for (line_id, lot_id, location_id), left in state.reserved.items():
+                note=f"packed for {state.order.number}")
+    for line_id, lot_id, location_id in state.touched:
+        left = state.reserved[(line_id, lot_id, location_id)]
         if left <= 0:
             Allocation.delete().where((Allocation.line == line_id) & (Allocation.lot == lot_id)
                                       & (Allocation.location == location_id)).execute()
@@ -641,7 +664,7 @@ def remove_packed(actor: Actor, shipment_id: int, raw: str, reason: str,
         if item is None:
             raise PackRefused(f"That {product.name} is not packed in {shipment.number}.",
                               "not_packed_here")
-        pack = Location.get(Location.kind == LocationKind.PACK.value).id
+        pack = ledger.system_location(LocationKind.PACK)
         ledger.post(actor, [MoveLine(product.id, item.lot_id, item.quantity, pack,
                                      PackageStatus.ALLOCATED, item.from_location_id,
                                      PackageStatus.SALEABLE, item.package_id)],
@@ -681,7 +704,7 @@ def ship(actor: Actor, shipment_id: int) -> ShipResult:
         if not items:
             raise PackRefused(f"{shipment.number} is empty: scan packages into it first.",
                               "empty_shipment")
-        pack, customer = (Location.get(Location.kind == k.value).id
+        pack, customer = (ledger.system_location(k)
                           for k in (LocationKind.PACK, LocationKind.CUSTOMER))
         _check_still_packed(shipment, pack)
         document = f"shipment:{shipment.id}"
