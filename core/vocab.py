@@ -266,3 +266,10 @@ _OUTCOME_CONSEQUENCES = {
     ReceiveOutcome.DATA_WITHOUT_PRODUCT: "the supplier's data lists it but none arrived: not "
                                          "received",
 }
+
+
+# The Transaction Statement as one sentence (the GS1 US guideline's legal notice): the
+# seller affirms every subsection of FD&C Act 581(27). Stored with each outbound DSCSA
+# transaction, printed on the T3 and sent in the EPCIS header.
+TS_LEGAL_NOTICE = ("Seller has complied with each applicable subsection of FDCA Sec. "
+                   "581(27)(A)-(G).")

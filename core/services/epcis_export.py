@@ -57,12 +57,11 @@ from core.ndc import Ndc, NdcError, parse_ndc
 from core.permissions import Actor, Permission
 from core.services import audit
 from core.services.access import authorize
-from core.vocab import AddressKind, ShipmentStatus
+from core.vocab import TS_LEGAL_NOTICE, AddressKind, ShipmentStatus
 
 # Serials per commissioning event: keeps each event a bounded tree in the writer.
 COMMISSION_CHUNK = 10_000
 _UTC_FIELD = UtcDateTimeField()
-LEGAL_NOTICE = ("Seller has complied with each applicable subsection of FDCA Sec. 581(27)(A)-(G).")
 
 
 class ShipmentNotExportable(InvalidInput):
@@ -326,7 +325,7 @@ class _Outbound:
         return EpcisDocument(
             header=Header(company.gln, customer.gln, self.shipment.number, shipped),
             statement=TransactionStatement(bool(self.txn.statement_affirmed),
-                                           self.txn.legal_notice or LEGAL_NOTICE),
+                                           self.txn.legal_notice or TS_LEGAL_NOTICE),
             parties=parties, products=[self.products[g] for g in sorted(self.products)],
             commissionings=commissionings, aggregations=aggregations,
             shipping_events=[shipping], created=shipped,

@@ -40,7 +40,8 @@ from core.scanning import Scan, parse_scan
 from core.services import audit, ledger, sales
 from core.services.access import authorize
 from core.services.ledger import MoveLine
-from core.vocab import LocationKind, MoveReason, PackageStatus, ShipmentStatus, SoStatus
+from core.vocab import (TS_LEGAL_NOTICE, LocationKind, MoveReason, PackageStatus,
+                        ShipmentStatus, SoStatus)
 
 BATCH = 500
 DEFAULT_PER_CARTON = 100
@@ -259,14 +260,16 @@ def auto_pack(actor: Actor, order_id: int, per_carton: int = DEFAULT_PER_CARTON)
             raise PackRefused(f"{order.number} has no allocated stock to pack; allocate it "
                               "first (stock may have arrived since it was confirmed).",
                               "nothing_allocated")
-        units = sum(c.quantity for c in candidates)
-        cartons = _new_cartons(shipment, -(-units // per_carton))
-        placement, fill, index = {}, 0, 0
-        for c in candidates:  # a non-serialized quantity stays in one carton
-            if fill >= per_carton and index + 1 < len(cartons):
-                index, fill = index + 1, 0
-            placement[id(c)] = cartons[index]
+        # Fill cartons in allocation order; a non-serialized quantity stays in one carton.
+        slots, fill = [], per_carton
+        for c in candidates:
+            if fill >= per_carton or (fill and fill + c.quantity > per_carton):
+                slots.append([])
+                fill = 0
+            slots[-1].append(c)
             fill += c.quantity
+        cartons = _new_cartons(shipment, len(slots))
+        placement = {id(c): carton for carton, slot in zip(cartons, slots) for c in slot}
         packed = _pack(actor, state, candidates, placement)
         audit.record(actor, "auto_pack", "shipment", shipment.id,
                      f"{shipment.number} for {order.number}: "
@@ -774,7 +777,7 @@ def _dscsa_record(shipment: Shipment, order: SalesOrder, items: list[tuple]) -> 
         buyer_name=customer.name,
         buyer_address=_address(ship_to.name, ship_to.street, ship_to.city, ship_to.state,
                                ship_to.postal_code, ship_to.country),
-        statement_affirmed=True, legal_notice="", created_at=utc_now())
+        statement_affirmed=True, legal_notice=TS_LEGAL_NOTICE, created_at=utc_now())
     per_lot: dict[tuple[int, int], list] = defaultdict(list)
     for _, lot_id, package_id, qty, product_id in items:
         per_lot[(product_id, lot_id)].append((package_id, qty))

@@ -242,3 +242,19 @@ def test_cancelling_a_picking_order_with_packed_units_is_refused(stock, order):
     sales.cancel_order(office, order, "customer changed mind")
     assert Shipment.get_by_id(shipment_id).status == ShipmentStatus.CANCELLED.value
     assert Allocation.select().count() == 0
+
+
+def test_auto_pack_mixed_order_fills_every_carton_and_states_the_ts(stock):
+    office, lead, admin = stock[Role.OFFICE], stock[Role.WAREHOUSE], stock[Role.ADMIN]
+    add_opening_stock(admin, BULK_GTIN, "B1", TODAY + timedelta(days=200), "B-01", quantity=12)
+    order_id = sales.create_order(office, customer(stock), [SoLineInput(GTIN, 7),
+                                                            SoLineInput(BULK_GTIN, 12)])
+    sales.confirm_order(office, order_id)
+    shipment_id = shipping.auto_pack(lead, order_id, per_carton=10)
+    counts = [sum(i.quantity for i in carton.items)
+              for carton in Shipment.get_by_id(shipment_id).cartons]
+    assert counts == [7, 12] and all(counts)
+    shipped = shipping.ship(lead, shipment_id)
+    assert shipped.units == 19 and shipped.packages == 7
+    txn = DscsaTransaction.get(DscsaTransaction.shipment == shipment_id)
+    assert "581(27)" in txn.legal_notice
