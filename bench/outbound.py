@@ -7,6 +7,9 @@
   updates, the DSCSA package rows) written with a plain sqlite3 / psycopg executemany in
   one transaction into equivalent tables, plus an EPCIS-shaped XML of the same packages
   and cartons written with lxml's incremental writer;
+- T3 PDF of a shipment of L lines (product x lot), 20 packages each: the stored DSCSA
+  record read (`core.queries.t3`) and drawn (`reports.t3`); floor = the same rows read
+  with one plain SQL join;
 - pack-station scan (`pack_scan` of one package's DataMatrix into an order, each its
   own transaction) p50 and p99 in the inventory-scale database (2M packages);
   floor = the package looked up by product and serial, its state updated and one move
@@ -54,9 +57,18 @@ SCANS = 1000
 class OutboundScale:
     name: str
     packages: int
+    t3_products: int  # each with T3_LOTS lots of T3_PER_LOT packages
+    T3_LOTS = 10
+    T3_PER_LOT = 20
+
+    @property
+    def t3_lines(self) -> int:
+        return self.t3_products * self.T3_LOTS
 
 
-SCALES = {"full": OutboundScale("full", 90_000), "quick": OutboundScale("quick", 3_000)}
+SCALES = {"full": OutboundScale("full", 90_000, t3_products=50),
+          "quick": OutboundScale("quick", 3_000, t3_products=5)}
+T3_GOAL = 2.0
 
 
 def _customer(admin: Actor, name: str = "Main Street Pharmacy",
@@ -190,7 +202,60 @@ def run(copies, scale: OutboundScale, runs: int, folder: Path) -> list[Result]:
     finally:
         copies.drop(template)
     return [Result(f"ship {scale.packages:,} packages (pack, post, EPCIS)", backend, median,
-                   floor, SHIP_GOAL, max_ratio=SHIP_MAX_RATIO)]
+                   floor, SHIP_GOAL, max_ratio=SHIP_MAX_RATIO),
+            t3_timing(copies, scale, max(runs, 3), folder)]
+
+
+def t3_timing(copies, scale: OutboundScale, runs: int, folder: Path) -> Result:
+    """Ship one order of scale.t3_lines lines (product x lot) and time its T3 PDF."""
+    from core.queries.t3 import t3
+    from reports.t3 import render_t3
+
+    url = copies.blank("t3")
+    try:
+        opened = connection.connect(url)
+        connection.upgrade(opened)
+        build_demo(opened.target.display_name)
+        admin = demo_admin()
+        add_bin(admin, "A-01", zone="A", aisle="A", pick_sequence=10)
+        lines = []
+        for p in range(scale.t3_products):
+            ndc = f"12345-{p:03d}-01"
+            product_id = add_product(admin, ndc, f"Benchmarkol {p + 1} mg tablets, 30 count",
+                                     strength=f"{p + 1} mg", dosage_form="tablet",
+                                     list_price="10.00", standard_cost="4.00")
+            gtin = Product.get_by_id(product_id).gtin
+            for n in range(scale.T3_LOTS):
+                add_opening_stock(admin, gtin, f"L{p:03d}{n:02d}", EXPIRY, "A-01",
+                                  serials=[f"{p:03d}{n:02d}{i:05d}"
+                                           for i in range(scale.T3_PER_LOT)])
+            lines.append(SoLineInput(gtin, scale.T3_LOTS * scale.T3_PER_LOT))
+        order_id = sales.create_order(admin, _customer(admin), lines)
+        sales.confirm_order(admin, order_id)
+        shipment_id = shipping.ship(admin, shipping.auto_pack(admin, order_id)).shipment_id
+        raw = copies.raw(url)
+        start = time.perf_counter()
+        raw.execute("SELECT l.product_name, l.strength, l.dosage_form, l.ndc, l.container_size, "
+                    "l.quantity, t.lot_number, t.expiry, p.serial FROM dscsa_line l "
+                    "JOIN dscsa_transaction x ON x.id = l.transaction_id "
+                    "JOIN lot t ON t.id = l.lot_id JOIN dscsa_package d ON d.line_id = l.id "
+                    "JOIN package p ON p.id = d.package_id WHERE x.shipment_id = ? "
+                    "ORDER BY l.id, p.serial", (shipment_id,))
+        floor = time.perf_counter() - start
+        raw.close()
+        times = []
+        for n in range(runs):
+            target = folder / f"t3-{n}.pdf"
+            start = time.perf_counter()
+            render_t3(t3(shipment_id), target)
+            times.append(time.perf_counter() - start)
+            target.unlink()
+        median = sorted(times)[len(times) // 2]
+        log(f"  {copies.backend}: T3 of {scale.t3_lines} lines: {median:.2f} s")
+        return Result(f"T3 PDF of {scale.t3_lines} lines", copies.backend, median, floor,
+                      T3_GOAL)
+    finally:
+        copies.drop(url)
 
 
 def run_sqlite(scale: OutboundScale, runs: int, folder: Path) -> list[Result]:
