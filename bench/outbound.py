@@ -1,9 +1,10 @@
 """Timings of shipping (issue 5), each next to a raw floor measured in the same run:
 
-- ship: one order of N serialized packages packed from its FEFO allocation
-  (`auto_pack`: every package verified as a scan is), shipped (`ship`: moves, package
-  states, the outbound DSCSA record) and its outbound EPCIS written (`export_shipment`);
-  floor = the same rows (shipment items, two moves per package, the package state
+- ship: one order of N serialized packages picked, packed and shipped from its FEFO
+  allocation in one step (`ship_allocation`: every package verified as a scan is, one
+  move per package, package states, the outbound DSCSA record) and its outbound EPCIS
+  written (`export_shipment`); floor = the same rows (shipment items, one move per
+  package, the package state
   updates, the DSCSA package rows) written with a plain sqlite3 / psycopg executemany in
   one transaction into equivalent tables, plus an EPCIS-shaped XML of the same packages
   and cartons written with lxml's incremental writer;
@@ -108,9 +109,8 @@ def _ship_floor(raw: _Raw, scale: OutboundScale, folder: Path) -> float:
     items, moves = raw.equivalent_table("shipment_item"), raw.equivalent_table("stock_move")
     packages, dscsa = raw.equivalent_table("package"), raw.equivalent_table("dscsa_package")
     raw.execute(f"INSERT INTO {packages} SELECT * FROM package")
-    (bin_id,), (pack,), (customer,) = (
-        raw.execute("SELECT id FROM location WHERE code = ?", (code,))[0]
-        for code in ("A-01", "PACK", "CUSTOMER"))
+    (bin_id,), (customer,) = (raw.execute("SELECT id FROM location WHERE code = ?", (code,))[0]
+                              for code in ("A-01", "CUSTOMER"))
     at = "2026-11-20 14:00:00.000000+00:00"
     start = time.perf_counter()
     raw.begin()
@@ -122,12 +122,8 @@ def _ship_floor(raw: _Raw, scale: OutboundScale, folder: Path) -> float:
                     "VALUES (?, ?, ?, ?, 1, ?, ?, ?, 'admin')",
                     [(1, 1, lot, pid, 1 + n // PER_CARTON, bin_id, at)
                      for n, (pid, _, lot, _) in enumerate(found)])
-    rows = []
-    for pid, product, lot, _ in found:
-        rows.append((at, product, lot, pid, 1, bin_id, "saleable", pack, "allocated",
-                     "allocation", "shipment:1", 1, "admin", ""))
-        rows.append((at, product, lot, pid, 1, pack, "allocated", customer, None,
-                     "shipment", "shipment:1", 1, "admin", ""))
+    rows = [(at, product, lot, pid, 1, bin_id, "saleable", customer, None, "shipment",
+             "shipment:1", 1, "admin", "") for pid, product, lot, _ in found]
     raw.executemany(f"INSERT INTO {moves} (at, product_id, lot_id, package_id, quantity, "
                     "from_location_id, from_status, to_location_id, to_status, reason, "
                     "document, user_id, username, note) VALUES "
@@ -185,10 +181,9 @@ def run(copies, scale: OutboundScale, runs: int, folder: Path) -> list[Result]:
             actor = _open(url)
             target = folder / f"shipment-{n}.xml"
             start = time.perf_counter()
-            shipment_id = shipping.auto_pack(actor, order_id, PER_CARTON)
-            shipped = shipping.ship(actor, shipment_id)
+            shipped = shipping.ship_allocation(actor, order_id, PER_CARTON)
             with target.open("wb") as out:
-                exported = export_shipment(actor, shipment_id, out)
+                exported = export_shipment(actor, shipped.shipment_id, out)
             elapsed = time.perf_counter() - start
             assert shipped.packages == exported.packages == scale.packages, shipped
             log(f"  {backend}: ship run {n + 1}: {elapsed:.2f} s (floor {floor:.2f} s)")

@@ -138,7 +138,7 @@ def cmd_ship(args, out: TextIO) -> int:
     try:
         with write_transaction():
             if args.auto:
-                shipment_id = shipping.auto_pack(actor, order_id, args.per_carton)
+                result = shipping.ship_allocation(actor, order_id, args.per_carton)
             else:
                 shipment_id = shipping.start_packing(actor, order_id)
                 problems = []
@@ -149,7 +149,7 @@ def cmd_ship(args, out: TextIO) -> int:
                         problems.append((line_no, str(error)))
                 if problems:
                     raise _ScanProblems(problems)
-            result = shipping.ship(actor, shipment_id)
+                result = shipping.ship(actor, shipment_id)
     except _ScanProblems as failed:
         if args.json:
             print_json(out, {"shipment": None, "errors": [

@@ -94,13 +94,13 @@ class ShipmentItem(BaseModel):
     """A package (or, for a non-serialized product, a quantity of a lot) packed into a
     carton for an order line."""
 
-    shipment = peewee.ForeignKeyField(Shipment, backref="items")
+    shipment = peewee.ForeignKeyField(Shipment, backref="items", index=False)  # composites
     line = peewee.ForeignKeyField(SalesOrderLine)
-    lot = peewee.ForeignKeyField(Lot)
+    lot = peewee.ForeignKeyField(Lot, index=False)
     package = peewee.ForeignKeyField(Package, null=True)
     quantity = peewee.IntegerField(default=1)
     carton = peewee.ForeignKeyField(Carton, backref="items")
-    from_location = peewee.ForeignKeyField(Location)
+    from_location = peewee.ForeignKeyField(Location, index=False)
     packed_at = UtcDateTimeField()
     packed_by = peewee.CharField(max_length=60)
 

@@ -40,12 +40,13 @@ class Container(BaseModel):
 class Package(BaseModel):
     """One serialized saleable unit: GTIN (via product) + serial is unique."""
 
-    product = peewee.ForeignKeyField(Product)
-    lot = peewee.ForeignKeyField(Lot, backref="packages")
+    # Product, lot and location are found through the composite indexes below.
+    product = peewee.ForeignKeyField(Product, index=False)
+    lot = peewee.ForeignKeyField(Lot, backref="packages", index=False)
     serial = peewee.CharField(max_length=20)
     # Cached from the package's newest move; tests check it against the ledger.
     status = peewee.CharField(max_length=12)
-    location = peewee.ForeignKeyField(Location)
+    location = peewee.ForeignKeyField(Location, index=False)
     container = peewee.ForeignKeyField(Container, null=True, backref="packages")
 
     class Meta:
@@ -64,13 +65,15 @@ class StockMove(BaseModel):
 
     id = peewee.BigAutoField()
     at = UtcDateTimeField()
-    product = peewee.ForeignKeyField(Product)
+    # Moves are found by package, lot or document (indexes below), never by product or
+    # location: a bin's contents come from StockBalance and Package.
+    product = peewee.ForeignKeyField(Product, index=False)
     lot = peewee.ForeignKeyField(Lot)
     package = peewee.ForeignKeyField(Package, null=True)
     quantity = peewee.IntegerField()
-    from_location = peewee.ForeignKeyField(Location)
+    from_location = peewee.ForeignKeyField(Location, index=False)
     from_status = peewee.CharField(max_length=12, null=True)  # null outside our walls
-    to_location = peewee.ForeignKeyField(Location)
+    to_location = peewee.ForeignKeyField(Location, index=False)
     to_status = peewee.CharField(max_length=12, null=True)
     reason = peewee.CharField(max_length=20)
     document = peewee.CharField(max_length=40, default="")  # e.g. "receipt:12", "count:3"
@@ -89,8 +92,8 @@ class StockMove(BaseModel):
 class StockBalance(BaseModel):
     """Cached on-hand per lot, internal location and status (the sum of the moves)."""
 
-    product = peewee.ForeignKeyField(Product)
-    lot = peewee.ForeignKeyField(Lot)
+    product = peewee.ForeignKeyField(Product, index=False)  # (product, status) below
+    lot = peewee.ForeignKeyField(Lot, index=False)  # (lot, location, status) below
     location = peewee.ForeignKeyField(Location)
     status = peewee.CharField(max_length=12)
     quantity = peewee.IntegerField(default=0)

@@ -247,7 +247,8 @@ def pack_scan(actor: Actor, shipment_id: int, raw: str, carton_sscc: str | None 
 def auto_pack(actor: Actor, order_id: int, per_carton: int = DEFAULT_PER_CARTON) -> int:
     """Pack the order's whole FEFO allocation (packages taken from each reserved lot and
     bin, lowest serial first, checked exactly as scans are) into cartons of `per_carton`
-    units; returns the shipment id. For automation (`rxdesk-admin ship --auto`)."""
+    units at the pack station; returns the shipment id. Labels and the packing slip can
+    then be printed before `ship` (ship_allocation does both steps at once)."""
     if not isinstance(per_carton, int) or per_carton <= 0:
         raise InvalidInput("per_carton", "A carton holds at least one unit.")
     with write_transaction():
@@ -255,26 +256,33 @@ def auto_pack(actor: Actor, order_id: int, per_carton: int = DEFAULT_PER_CARTON)
         order = sales.locked_order(order_id)
         shipment = _open_shipment(actor, order)
         state = _state(shipment, order)
-        candidates = _allocated_stock(state)
-        if not candidates:
-            raise PackRefused(f"{order.number} has no allocated stock to pack; allocate it "
-                              "first (stock may have arrived since it was confirmed).",
-                              "nothing_allocated")
-        # Fill cartons in allocation order; a non-serialized quantity stays in one carton.
-        slots, fill = [], per_carton
-        for c in candidates:
-            if fill >= per_carton or (fill and fill + c.quantity > per_carton):
-                slots.append([])
-                fill = 0
-            slots[-1].append(c)
-            fill += c.quantity
-        cartons = _new_cartons(shipment, len(slots))
-        placement = {id(c): carton for carton, slot in zip(cartons, slots) for c in slot}
+        candidates, placement = _allocation_in_cartons(state, per_carton)
         packed = _pack(actor, state, candidates, placement)
+        cartons = set(placement.values())
         audit.record(actor, "auto_pack", "shipment", shipment.id,
                      f"{shipment.number} for {order.number}: "
                      f"{sum(u.quantity for u in packed)} units in {len(cartons)} carton(s)")
         return shipment.id
+
+
+def _allocation_in_cartons(state: _Packing, per_carton: int) -> tuple[list, dict]:
+    """The allocation's packages (see _allocated_stock) placed into new cartons of
+    `per_carton` units, in allocation order; a non-serialized quantity stays in one."""
+    candidates = _allocated_stock(state)
+    if not candidates:
+        raise PackRefused(f"{state.order.number} has no allocated stock to pack; allocate "
+                          "it first (stock may have arrived since it was confirmed).",
+                          "nothing_allocated")
+    slots: list[list[_Candidate]] = []
+    fill = per_carton
+    for c in candidates:
+        if fill >= per_carton or (fill and fill + c.quantity > per_carton):
+            slots.append([])
+            fill = 0
+        slots[-1].append(c)
+        fill += c.quantity
+    cartons = _new_cartons(state.shipment, len(slots))
+    return candidates, {id(c): carton for carton, slot in zip(cartons, slots) for c in slot}
 
 
 def _state(shipment: Shipment, order: SalesOrder) -> _Packing:
@@ -412,9 +420,10 @@ def _allocated_stock(state: _Packing) -> list[_Candidate]:
 
 
 def _pack(actor: Actor, state: _Packing, candidates: Sequence[_Candidate],
-          placement: dict) -> list[PackedUnit]:
-    """Check every candidate, then write items, moves and reservations in bulk. Any
-    refusal raises before anything is written (the caller's transaction rolls back)."""
+          placement: dict, stage: bool = True) -> list[PackedUnit]:
+    """Check every candidate, then write items, reservations and (`stage`) the moves to
+    the pack station, in bulk. Any refusal raises before anything is written (the
+    caller's transaction rolls back)."""
     lots, products = state.lots, state.products
     lots.update(_lots({c.lot_id for c in candidates} - set(lots)))
     missing = list({c.product_id for c in candidates} - set(products))
@@ -444,7 +453,7 @@ def _pack(actor: Actor, state: _Packing, candidates: Sequence[_Candidate],
         substitute = free.take(line, c, product, lot, earliest)
         state.need[line.id] -= c.quantity
         chosen.append((c, line, substitute))
-    _write(actor, state, chosen, placement)
+    _write(actor, state, chosen, placement, stage)
     return [PackedUnit(products[c.product_id].gtin, products[c.product_id].name, c.serial,
                        lots[c.lot_id].lot_number, lots[c.lot_id].expiry, c.quantity,
                        line.line_no, substitute) for c, line, substitute in chosen]
@@ -592,7 +601,7 @@ class _FreeStock:
         return " or ".join(f"lot {names[k[1]]} from {codes[k[2]]}" for k in keys)
 
 
-def _write(actor: Actor, state: _Packing, chosen, placement: dict) -> None:
+def _write(actor: Actor, state: _Packing, chosen, placement: dict, stage: bool) -> None:
     now = utc_now()
     pack = state.system[LocationKind.PACK]
     fallback = placement.get(None)
@@ -603,11 +612,12 @@ def _write(actor: Actor, state: _Packing, chosen, placement: dict) -> None:
         [(state.shipment.id, line.id, c.lot_id, c.package_id, c.quantity,
           placement.get(id(c), fallback).id, c.location_id, now, actor.username)
          for c, line, _ in chosen])
-    ledger.post(actor, [MoveLine(c.product_id, c.lot_id, c.quantity, c.location_id,
-                                 PackageStatus.SALEABLE, pack, PackageStatus.ALLOCATED,
-                                 c.package_id) for c, _, _ in chosen],
-                MoveReason.ALLOCATION, f"shipment:{state.shipment.id}",
-                note=f"packed for {state.order.number}")
+    if stage:
+        ledger.post(actor, [MoveLine(c.product_id, c.lot_id, c.quantity, c.location_id,
+                                     PackageStatus.SALEABLE, pack, PackageStatus.ALLOCATED,
+                                     c.package_id) for c, _, _ in chosen],
+                    MoveReason.ALLOCATION, f"shipment:{state.shipment.id}",
+                    note=f"packed for {state.order.number}")
     for line_id, lot_id, location_id in state.touched:
         left = state.reserved[(line_id, lot_id, location_id)]
         if left <= 0:
@@ -617,7 +627,8 @@ def _write(actor: Actor, state: _Packing, chosen, placement: dict) -> None:
             Allocation.update(quantity=left).where(
                 (Allocation.line == line_id) & (Allocation.lot == lot_id)
                 & (Allocation.location == location_id)).execute()
-    _settle_order(state)
+    if stage:
+        _settle_order(state)
 
 
 def _settle_order(state: _Packing) -> None:
@@ -699,50 +710,81 @@ def ship(actor: Actor, shipment_id: int) -> ShipResult:
     with write_transaction():
         authorize(actor, Permission.SHIP)
         shipment, order = _packing_shipment(shipment_id)
-        require_authorized(order.customer_id, schedules=sales.order_schedules(order))
-        items = fetch_raw(ShipmentItem.select(ShipmentItem.line, ShipmentItem.lot,
-                                              ShipmentItem.package, ShipmentItem.quantity,
-                                              Lot.product)
-                          .join(Lot).where(ShipmentItem.shipment == shipment))
-        if not items:
-            raise PackRefused(f"{shipment.number} is empty: scan packages into it first.",
-                              "empty_shipment")
-        pack, customer = (ledger.system_location(k)
-                          for k in (LocationKind.PACK, LocationKind.CUSTOMER))
+        return _ship(actor, shipment, order, staged=True)
+
+
+def ship_allocation(actor: Actor, order_id: int,
+                    per_carton: int = DEFAULT_PER_CARTON) -> ShipResult:
+    """Pick, pack and ship the order's FEFO allocation in one step, for automation
+    (`rxdesk-admin ship --auto`): every package is checked exactly as a scan is, goes
+    into cartons of `per_carton` units with our SSCCs, and moves from its bin straight
+    to the customer (one ledger move: it never rests at the pack station). An order
+    already being packed at a station is finished there instead."""
+    if not isinstance(per_carton, int) or per_carton <= 0:
+        raise InvalidInput("per_carton", "A carton holds at least one unit.")
+    with write_transaction():
+        authorize(actor, Permission.SHIP)
+        order = sales.locked_order(order_id)
+        busy = (Shipment.select(Shipment.number).join(ShipmentItem)
+                .where((Shipment.order == order)
+                       & (Shipment.status == ShipmentStatus.PACKING.value)).scalar())
+        if busy:
+            raise sales.InvalidTransition(f"{order.number} is being packed at the pack "
+                                          f"station ({busy}); finish and ship it there.")
+        shipment = _open_shipment(actor, order)
+        state = _state(shipment, order)
+        _pack(actor, state, *_allocation_in_cartons(state, per_carton), stage=False)
+        return _ship(actor, shipment, order, staged=False)
+
+
+def _ship(actor: Actor, shipment: Shipment, order: SalesOrder, staged: bool) -> ShipResult:
+    """`staged`: the packages wait at the pack station (allocated); else they are still
+    in their bins (saleable), checked and locked by this transaction."""
+    require_authorized(order.customer_id, schedules=sales.order_schedules(order))
+    items = fetch_raw(ShipmentItem.select(ShipmentItem.line, ShipmentItem.lot,
+                                          ShipmentItem.package, ShipmentItem.quantity,
+                                          Lot.product, ShipmentItem.from_location)
+                      .join(Lot).where(ShipmentItem.shipment == shipment))
+    if not items:
+        raise PackRefused(f"{shipment.number} is empty: scan packages into it first.",
+                          "empty_shipment")
+    pack, customer = (ledger.system_location(k)
+                      for k in (LocationKind.PACK, LocationKind.CUSTOMER))
+    if staged:
         _check_still_packed(shipment, pack)
-        document = f"shipment:{shipment.id}"
-        ledger.post(actor, [MoveLine(product_id, lot_id, qty, pack, PackageStatus.ALLOCATED,
-                                     customer, None, package_id, PackageStatus.SHIPPED)
-                            for _, lot_id, package_id, qty, product_id in items],
-                    MoveReason.SHIPMENT, document, note=f"{order.number} to customer",
-                    cache_packages=False)
-        Package.update(location=customer, status=PackageStatus.SHIPPED.value).where(
-            Package.id.in_(ShipmentItem.select(ShipmentItem.package)
-                           .where(ShipmentItem.shipment == shipment))).execute()
-        by_line: Counter = Counter()
-        for line_id, _, _, qty, _ in items:
-            by_line[line_id] += qty
-        for line_id, qty in by_line.items():
-            SalesOrderLine.update(shipped_quantity=SalesOrderLine.shipped_quantity + qty).where(
-                SalesOrderLine.id == line_id).execute()
-        Carton.delete().where((Carton.shipment == shipment) & ~fn.EXISTS(
-            ShipmentItem.select().where(ShipmentItem.carton == Carton.id))).execute()
-        now = utc_now()
-        Shipment.update(status=ShipmentStatus.SHIPPED.value, shipped_at=now,
-                        shipped_by=actor.username).where(Shipment.id == shipment.id).execute()
-        txn_id = _dscsa_record(shipment, order, items)
-        sales.move_order(order, SoStatus.SHIPPED)
-        backorder_id = _backorder(actor, order)
-        cartons = [s for (s,) in Carton.select(Container.sscc).join(Container)
-                   .where(Carton.shipment == shipment).order_by(Carton.seq).tuples()]
-        packages = sum(1 for item in items if item[2] is not None)
-        units = sum(item[3] for item in items)
-        audit.record(actor, "ship", "shipment", shipment.id,
-                     f"{shipment.number} for {order.number}: {units} units in "
-                     f"{len(cartons)} carton(s); DSCSA transaction {txn_id}"
-                     + (f"; backorder SO-{backorder_id:06d}" if backorder_id else ""))
-        return ShipResult(shipment.id, shipment.number, packages, units, cartons, txn_id,
-                          backorder_id)
+    document = f"shipment:{shipment.id}"
+    ledger.post(actor, [MoveLine(product_id, lot_id, qty, pack if staged else source,
+                                 PackageStatus.ALLOCATED if staged else PackageStatus.SALEABLE,
+                                 customer, None, package_id, PackageStatus.SHIPPED)
+                        for _, lot_id, package_id, qty, product_id, source in items],
+                MoveReason.SHIPMENT, document, note=f"{order.number} to customer",
+                cache_packages=False)
+    Package.update(location=customer, status=PackageStatus.SHIPPED.value).where(
+        Package.id.in_(ShipmentItem.select(ShipmentItem.package)
+                       .where(ShipmentItem.shipment == shipment))).execute()
+    by_line: Counter = Counter()
+    for line_id, _, _, qty, _, _ in items:
+        by_line[line_id] += qty
+    for line_id, qty in by_line.items():
+        SalesOrderLine.update(shipped_quantity=SalesOrderLine.shipped_quantity + qty).where(
+            SalesOrderLine.id == line_id).execute()
+    Carton.delete().where((Carton.shipment == shipment) & ~fn.EXISTS(
+        ShipmentItem.select().where(ShipmentItem.carton == Carton.id))).execute()
+    Shipment.update(status=ShipmentStatus.SHIPPED.value, shipped_at=utc_now(),
+                    shipped_by=actor.username).where(Shipment.id == shipment.id).execute()
+    txn_id = _dscsa_record(shipment, order, items)
+    sales.move_order(order, SoStatus.SHIPPED)
+    backorder_id = _backorder(actor, order)
+    cartons = [s for (s,) in Carton.select(Container.sscc).join(Container)
+               .where(Carton.shipment == shipment).order_by(Carton.seq).tuples()]
+    packages = sum(1 for item in items if item[2] is not None)
+    units = sum(item[3] for item in items)
+    audit.record(actor, "ship", "shipment", shipment.id,
+                 f"{shipment.number} for {order.number}: {units} units in "
+                 f"{len(cartons)} carton(s); DSCSA transaction {txn_id}"
+                 + (f"; backorder SO-{backorder_id:06d}" if backorder_id else ""))
+    return ShipResult(shipment.id, shipment.number, packages, units, cartons, txn_id,
+                      backorder_id)
 
 
 def _check_still_packed(shipment: Shipment, pack: int) -> None:
@@ -779,7 +821,7 @@ def _dscsa_record(shipment: Shipment, order: SalesOrder, items: list[tuple]) -> 
                                ship_to.postal_code, ship_to.country),
         statement_affirmed=True, legal_notice=TS_LEGAL_NOTICE, created_at=utc_now())
     per_lot: dict[tuple[int, int], list] = defaultdict(list)
-    for _, lot_id, package_id, qty, product_id in items:
+    for _, lot_id, package_id, qty, product_id, _ in items:
         per_lot[(product_id, lot_id)].append((package_id, qty))
     products = {p.id: p for p in Product.select().where(
         Product.id.in_(list({k[0] for k in per_lot})))}

@@ -258,3 +258,21 @@ def test_auto_pack_mixed_order_fills_every_carton_and_states_the_ts(stock):
     assert shipped.units == 19 and shipped.packages == 7
     txn = DscsaTransaction.get(DscsaTransaction.shipment == shipment_id)
     assert "581(27)" in txn.legal_notice
+
+
+def test_ship_allocation_moves_each_package_once_from_bin_to_customer(stock, order):
+    lead = stock[Role.WAREHOUSE]
+    result = shipping.ship_allocation(lead, order, per_carton=4)
+    assert (result.packages, len(result.cartons), result.backorder_id) == (7, 2, None)
+    moves = list(StockMove.select().where(StockMove.document == f"shipment:{result.shipment_id}"))
+    assert len(moves) == 7 and {m.reason for m in moves} == {"shipment"}
+    assert {m.from_location.code for m in moves} == {"A-01", "A-02"}
+    assert on_hand("A-01") == 0 and on_hand("PACK", "allocated") == 0
+    assert SalesOrder.get_by_id(order).status == SoStatus.SHIPPED.value
+
+
+def test_ship_allocation_leaves_an_order_being_packed_to_the_station(stock, order):
+    lead = stock[Role.WAREHOUSE]
+    shipping.pack_scan(lead, shipping.start_packing(lead, order), soon(0))
+    with pytest.raises(sales.InvalidTransition, match="being packed at the pack station"):
+        shipping.ship_allocation(lead, order)
