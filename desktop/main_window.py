@@ -18,6 +18,7 @@ from desktop.screens.counts import CountsScreen
 from desktop.screens.home import HomeScreen
 from desktop.screens.inventory import InventoryScreen
 from desktop.screens.locations import LocationsScreen
+from desktop.screens.pack_station import PackStationScreen
 from desktop.screens.partners import PartnersScreen
 from desktop.screens.products import ProductsScreen
 from desktop.screens.purchase_orders import PurchaseOrdersScreen
@@ -29,7 +30,8 @@ from desktop.version import app_version
 
 SCREENS: tuple[type[Screen], ...] = (
     HomeScreen, InventoryScreen, LocationsScreen, CountsScreen, ProductsScreen, PartnersScreen,
-    PurchaseOrdersScreen, ReceivingScreen, CompanyScreen, UsersScreen, AuditScreen)
+    PurchaseOrdersScreen, ReceivingScreen, PackStationScreen, CompanyScreen, UsersScreen,
+    AuditScreen)
 LICENSE = "AGPL-3.0-or-later"
 
 
