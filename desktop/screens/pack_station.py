@@ -826,7 +826,7 @@ class PackStationScreen(Screen):
         self._feedback("info", "Taken out", f"{what} is back in its bin. Scan the "
                        "replacement.")
         self.log_model.add("info", "Taken out", what)
-        self.changed.emit({AREA, "stock"})
+        self.changed.emit({AREA, "stock"})  # this screen reloads too (areas)
 
     def ship(self) -> None:
         self.refocus()
@@ -870,17 +870,16 @@ class PackStationScreen(Screen):
         self.last_ship = result
         back = (f" The rest is on backorder SO-{result.backorder_id:06d}."
                 if result.backorder_id else "")
-        self._feedback("ok", f"Shipped {result.number}",
-                       f"{units_phrase(result.units, 'unit')} in "
-                       f"{units_phrase(len(result.cartons), 'carton')}; DSCSA record "
-                       f"written.{back} Print labels {KEY_LABELS}, packing slip "
-                       f"{KEY_SLIP}, T3 {KEY_T3}.")
+        if generation == self._generation:  # still the order on screen
+            self._feedback("ok", f"Shipped {result.number}",
+                           f"{units_phrase(result.units, 'unit')} in "
+                           f"{units_phrase(len(result.cartons), 'carton')}; DSCSA record "
+                           f"written.{back} Print labels {KEY_LABELS}, packing slip "
+                           f"{KEY_SLIP}, T3 {KEY_T3}.")
         self.log_model.add("ok", "Shipped", f"{result.number}: "
                            f"{units_phrase(result.units, 'unit')}" + back)
         self._sound(True)
-        self.changed.emit({AREA, "stock", "sales"})
-        if generation == self._generation:
-            self.refresh()
+        self.changed.emit({AREA, "stock", "sales"})  # this screen reloads too (areas)
 
     # -- documents ---------------------------------------------------------------------
     def _print(self, what: str, enabled: bool, why: str, title: str, file_name: str,
