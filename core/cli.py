@@ -25,6 +25,7 @@ from core.errors import (
     AlreadyInitialised, BadDatabaseUrl, DatabaseError, DatabaseNotInitialised,
     DatabaseTooNew, InvalidInput, NotFound, RxDeskError,
 )
+from core.cli_accounting import add_accounting_commands
 from core.cli_partners import add_partner_commands
 from core.cli_export import add_export_commands
 from core.cli_receiving import add_receiving_commands
@@ -199,6 +200,7 @@ def build_parser() -> ArgumentParser:
     add_receiving_commands(commands, command)
     add_export_commands(commands, command)
     add_shipping_commands(commands, command)
+    add_accounting_commands(commands, command)
     _plugin_commands(commands, command)
 
     p = command(commands, "verify-audit", cmd_verify_audit, "recompute the audit trail's "

@@ -48,6 +48,7 @@ class Permission(StrEnum):
     RECORD_PAYMENTS = "record payments"
     OVERRIDE_HOLD = "override a credit or compliance hold"
     CLOSE_PERIOD = "close a fiscal period"
+    MANAGE_ACCOUNTS = "edit the chart of accounts or post a reversing journal entry"
     VIEW_REPORTS = "view financial reports"
 
 

@@ -273,3 +273,52 @@ _OUTCOME_CONSEQUENCES = {
 # transaction, printed on the T3 and sent in the EPCIS header.
 TS_LEGAL_NOTICE = ("Seller has complied with each applicable subsection of FDCA Sec. "
                    "581(27)(A)-(G).")
+
+
+class AccountKind(_Choice):
+    """Debit-normal: asset, expense; credit-normal: liability, equity, income."""
+
+    ASSET = "asset"
+    LIABILITY = "liability"
+    EQUITY = "equity"
+    INCOME = "income"
+    EXPENSE = "expense"
+
+    @property
+    def debit_normal(self) -> bool:
+        return self in (AccountKind.ASSET, AccountKind.EXPENSE)
+
+
+class AccountRole(_Choice):
+    """What an automatic posting needs an account for; the chart maps each to one account
+    (its code and name may be changed by the owner)."""
+
+    CASH = "cash"
+    RECEIVABLES = "receivables"
+    INVENTORY = "inventory"
+    PAYABLES = "payables"
+    GRNI = "grni"  # goods received, not invoiced
+    SALES_TAX = "sales_tax"
+    OPENING_EQUITY = "opening_equity"
+    SALES = "sales"
+    SALES_RETURNS = "sales_returns"
+    COGS = "cogs"
+    WRITE_OFFS = "write_offs"
+    PRICE_VARIANCE = "price_variance"
+
+
+# The chart a new database starts with: (code, name, kind, role).
+DEFAULT_CHART = (
+    ("1000", "Cash", AccountKind.ASSET, AccountRole.CASH),
+    ("1100", "Accounts Receivable", AccountKind.ASSET, AccountRole.RECEIVABLES),
+    ("1200", "Inventory", AccountKind.ASSET, AccountRole.INVENTORY),
+    ("2000", "Accounts Payable", AccountKind.LIABILITY, AccountRole.PAYABLES),
+    ("2100", "Goods Received Not Invoiced", AccountKind.LIABILITY, AccountRole.GRNI),
+    ("2200", "Sales Tax Payable", AccountKind.LIABILITY, AccountRole.SALES_TAX),
+    ("3000", "Opening Balance Equity", AccountKind.EQUITY, AccountRole.OPENING_EQUITY),
+    ("4000", "Sales", AccountKind.INCOME, AccountRole.SALES),
+    ("4100", "Sales Returns", AccountKind.INCOME, AccountRole.SALES_RETURNS),
+    ("5000", "Cost of Goods Sold", AccountKind.EXPENSE, AccountRole.COGS),
+    ("5100", "Inventory Write-offs", AccountKind.EXPENSE, AccountRole.WRITE_OFFS),
+    ("5200", "Purchase Price Variance", AccountKind.EXPENSE, AccountRole.PRICE_VARIANCE),
+)

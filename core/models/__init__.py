@@ -1,5 +1,6 @@
 """peewee models, one module per aggregate: constraints here, business rules in services."""
 
+from core.models.accounting import Account, CostLayer, FiscalPeriod, JournalEntry, JournalLine
 from core.models.audit import AuditEntry, AuditHead
 from core.models.company import Company
 from core.models.partners import Partner, PartnerAddress, PartnerEvidence
@@ -17,6 +18,7 @@ from core.models.stock import (Container, CountEntry, CountSheet, Location, Lot,
 from core.models.users import User
 
 __all__ = [
+    "Account", "CostLayer", "FiscalPeriod", "JournalEntry", "JournalLine",
     "DscsaLine", "DscsaPackage", "DscsaTransaction", "ExpectedPackage", "ExpectedReceipt",
     "Receipt", "ReceiptLine", "StoredFile", "StoredFileChunk", "ExpectedContainer",
     "ReceiptException", "ReceivingScan",

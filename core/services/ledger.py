@@ -9,14 +9,16 @@ status of each serialized package. No internal balance may go below zero. Caller
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from core.db import bulk_insert, database, is_postgres
 from core.errors import RxDeskError
 from core.models import Location, Lot, StockMove
 from core.models.base import utc_now
 from core.permissions import Actor
+from core.services import valuation
 from core.vocab import INTERNAL_LOCATIONS, LocationKind, MoveReason, PackageStatus
 
 BATCH = 500
@@ -96,9 +98,13 @@ def location_kinds() -> dict[int, LocationKind]:
 
 
 def post(actor: Actor, lines: Sequence[MoveLine], reason: MoveReason, document: str = "",
-         note: str = "", cache_packages: bool = True) -> int:
+         note: str = "", cache_packages: bool = True,
+         unit_costs: Mapping[int, Decimal] | None = None) -> int:
     """Append `lines` as moves; returns how many. Raises InsufficientStock (and the
     caller's transaction rolls back) if an internal balance would go negative.
+    Units entering or leaving our books are valued in the same transaction
+    (core.services.valuation): `unit_costs` by lot id for units coming in, e.g. the PO
+    cost on a receipt (else the product's standard cost).
     `cache_packages=False`: the caller has just written the packages already where
     (and in the status) these moves leave them, e.g. a receipt inserting its packages."""
     if not lines:
@@ -129,6 +135,7 @@ def post(actor: Actor, lines: Sequence[MoveLine], reason: MoveReason, document: 
     _apply_deltas(deltas)
     for (location_id, status), ids in package_updates.items():
         _cache_package_state(location_id, status, ids)
+    valuation.book(actor, lines, kinds, reason, document, unit_costs)
     return len(rows)
 
 

@@ -91,3 +91,20 @@ def test_ship_by_scans_is_all_or_nothing(cli, ready, tmp_path):
     done = cli("ship", "--order", order["number"], "--scans", str(good), "--json", db=ready)
     assert done.code == 0, done.err
     assert json.loads(done.out)["units"] == 2
+
+
+def test_trial_balance_and_valuation_follow_the_shipment(cli, ready):
+    before = json.loads(cli("valuation", "--json", db=ready).out)
+    assert before["total"] == "122.50" and before["lines"][0]["quantity"] == 10
+    order = json.loads(cli("order", "create", "--customer", CUSTOMER_GLN, "--line",
+                           "12345-678-90:4", "--json", db=ready).out)
+    assert cli("ship", "--order", str(order["order"]), "--auto", db=ready).code == 0
+    after = json.loads(cli("valuation", "--json", db=ready).out)
+    assert after["total"] == "73.50"
+    tb = json.loads(cli("trial-balance", "--json", db=ready).out)
+    assert tb["balanced"] is True
+    balances = {a["code"]: a["balance"] for a in tb["accounts"]}
+    assert (balances["1200"], balances["5000"]) == ("73.50", "49.00")
+    assert {"code", "name", "debit", "credit", "balance"} <= set(tb["accounts"][0])
+    bad = cli("trial-balance", "--as-of", "yesterday", db=ready)
+    assert bad.code == 2 and "is not a date" in bad.err

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from biip.checksums import gs1_standard_check_digit
 
-from core.db import database
+from core.db import database, write_transaction
 from core.errors import InvalidInput, NotFound
 from core.models import (DscsaLine, DscsaPackage, DscsaTransaction, ExpectedReceipt,
                          Location, Package, PartnerAddress, Product, SalesOrder, Shipment)
@@ -154,9 +154,11 @@ def _ship(clerk, serial: str, document: str, partner_id: int, shipment=None) -> 
     document and the outbound DSCSA transaction naming the buyer and the package."""
     package = Package.get(Package.serial == serial)
     customer = Location.get(Location.kind == "customer")
-    ledger.post(clerk, [MoveLine(package.product_id, package.lot_id, 1, package.location_id,
-                                 PackageStatus.SALEABLE, customer.id, None, package.id,
-                                 PackageStatus.SHIPPED)], MoveReason.SHIPMENT, document)
+    with write_transaction():
+        ledger.post(clerk, [MoveLine(package.product_id, package.lot_id, 1,
+                                     package.location_id, PackageStatus.SALEABLE, customer.id,
+                                     None, package.id, PackageStatus.SHIPPED)],
+                    MoveReason.SHIPMENT, document)
     txn = DscsaTransaction.create(
         direction="out", partner=partner_id, shipment=shipment, transaction_date=date.today(),
         seller_name="Garden State Rx", seller_address="", buyer_name="Main Street Pharmacy",
