@@ -1,5 +1,6 @@
-"""rxdesk-admin trial-balance and valuation: the books and the stock's value, for the
-accountant and for automation (amounts as decimal strings in --json)."""
+"""rxdesk-admin invoice, payment, ar-aging, trial-balance and valuation: customers' money,
+the books and the stock's value, for the office and for automation (amounts as decimal
+strings in --json)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,35 @@ from collections.abc import Callable
 from datetime import date
 from typing import TextIO
 
-from core.cli_support import EXIT_OK, json_option, open_ready, print_json
-from core.errors import InvalidInput
+from core.cli_support import EXIT_OK, acting_user, json_option, open_ready, print_json
+from core.errors import InvalidInput, NotFound
 from core.queries.accounting import inventory_valuation, trial_balance
+from core.queries.partners import partner_by_gln
+from core.queries.receivables import BUCKETS, ar_aging
+from core.services import invoicing
+from core.services.epcis_export import find_shipment
 
 
 def add_accounting_commands(commands, command: Callable) -> None:
+    p = command(commands, "invoice", cmd_invoice, "invoice a shipped shipment (AR / Sales "
+                "and tax, posted at once)")
+    p.add_argument("--shipment", required=True, metavar="ID", help="shipment id or number "
+                   "(SH-000123)")
+    json_option(p)
+    p = command(commands, "payment", cmd_payment, "record a customer's payment and apply it "
+                "to invoices (Cash / AR)")
+    p.add_argument("--customer", required=True, metavar="GLN", help="the customer's GLN")
+    p.add_argument("--amount", required=True, help="e.g. 1234.50")
+    p.add_argument("--apply", nargs="*", default=[], metavar="INVOICE",
+                   help="invoice numbers to settle, oldest due first (the rest stays on "
+                   "account)")
+    p.add_argument("--method", default="check", choices=invoicing.METHODS)
+    p.add_argument("--reference", default="", help="check number or bank reference")
+    p.add_argument("--received", metavar="YYYY-MM-DD", help="date received (default today)")
+    json_option(p)
+    p = command(commands, "ar-aging", cmd_ar_aging, "what each customer owes, by days past "
+                "due")
+    json_option(p)
     p = command(commands, "trial-balance", cmd_trial_balance, "every account's debits, "
                 "credits and balance; says whether the books balance")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="entries dated up to this day")
@@ -22,14 +46,62 @@ def add_accounting_commands(commands, command: Callable) -> None:
     json_option(p)
 
 
+def _date(text: str | None, option: str) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(option.strip("-").replace("-", "_"),
+                           f"{option} '{text}' is not a date like 2026-11-30.") from None
+
+
+def cmd_invoice(args, out: TextIO) -> int:
+    open_ready(args)
+    result = invoicing.invoice_shipment(acting_user(args), find_shipment(args.shipment))
+    if args.json:
+        print_json(out, {"invoice": result.invoice_id, "number": result.number,
+                         "subtotal": str(result.subtotal), "tax": str(result.tax),
+                         "total": str(result.total), "due_date": result.due_date.isoformat()})
+        return EXIT_OK
+    out.write(f"Invoiced {result.number}: {result.total:,} due {result.due_date}.\n")
+    return EXIT_OK
+
+
+def cmd_payment(args, out: TextIO) -> int:
+    received = _date(args.received, "--received")
+    open_ready(args)
+    customer = partner_by_gln(args.customer.strip())
+    if customer is None:
+        raise NotFound("customer with GLN", args.customer)
+    payment_id = invoicing.record_payment(acting_user(args), customer.id, args.amount,
+                                          args.apply, received, args.method, args.reference)
+    aging = next((a for a in ar_aging() if a.customer_id == customer.id), None)
+    balance = aging.balance if aging else 0
+    if args.json:
+        print_json(out, {"payment": payment_id, "customer": customer.name,
+                         "applied": args.apply, "balance": str(balance)})
+        return EXIT_OK
+    out.write(f"Recorded payment {payment_id} from {customer.name}; they now owe "
+              f"{balance:,}.\n")
+    return EXIT_OK
+
+
+def cmd_ar_aging(args, out: TextIO) -> int:
+    open_ready(args)
+    rows = ar_aging()
+    if args.json:
+        print_json(out, {"customers": [r.as_json() for r in rows]})
+        return EXIT_OK
+    out.write(f"{'Customer':<32}" + "".join(f"{b:>12}" for b in BUCKETS) + f"{'Balance':>13}\n")
+    for r in rows:
+        out.write(f"{r.customer[:31]:<32}" + "".join(f"{r.buckets[b]:>12,}" for b in BUCKETS)
+                  + f"{r.balance:>13,}\n")
+    return EXIT_OK
+
+
 def cmd_trial_balance(args, out: TextIO) -> int:
-    as_of = None
-    if args.as_of:
-        try:
-            as_of = date.fromisoformat(args.as_of.strip())
-        except ValueError:
-            raise InvalidInput("as_of", f"--as-of '{args.as_of}' is not a date like "
-                               "2026-11-30.") from None
+    as_of = _date(args.as_of, "--as-of")
     open_ready(args)
     tb = trial_balance(as_of)
     if args.json:

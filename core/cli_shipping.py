@@ -176,4 +176,4 @@ def _ship_json(result: ShipResult, order_id: int) -> dict[str, object]:
     return {"shipment": result.shipment_id, "number": result.number, "order": order_id,
             "packages": result.packages, "units": result.units, "cartons": result.cartons,
             "dscsa_transaction": result.dscsa_transaction_id,
-            "backorder": result.backorder_id}
+            "backorder": result.backorder_id, "invoice": result.invoice}

@@ -2,7 +2,7 @@
 
 import peewee
 
-from core.models.base import BaseModel, UtcDateTimeField
+from core.models.base import BaseModel, MoneyField, UtcDateTimeField
 
 # PartnerAddress.kind of a ship-to no longer in use. The table has no active column
 # (adding one needs a migration); a retired ship-to is kept, under this kind, because
@@ -23,6 +23,10 @@ class Partner(BaseModel):
     created_at = UtcDateTimeField()
     # Least remaining shelf life this customer accepts on delivery (0: anything unexpired).
     min_shelf_life_days = peewee.IntegerField(default=0)
+    payment_terms_days = peewee.SmallIntegerField(default=30)  # Net 30
+    credit_limit = MoneyField(default=0)  # 0: no limit
+    invoice_on_ship = peewee.BooleanField(default=True)  # else invoiced by a click
+    tax_rate_bp = peewee.SmallIntegerField(default=0)  # sales tax, basis points
 
     class Meta:
         indexes = ((("name",), False),)

@@ -37,7 +37,7 @@ from core.ndc import Ndc
 from core.permissions import Actor, Permission
 from core.queries.atp import require_authorized
 from core.scanning import Scan, parse_scan
-from core.services import audit, ledger, sales
+from core.services import audit, invoicing, ledger, sales
 from core.services.access import authorize
 from core.services.ledger import MoveLine
 from core.vocab import (TS_LEGAL_NOTICE, LocationKind, MoveReason, PackageStatus,
@@ -92,6 +92,7 @@ class ShipResult:
     cartons: list[str]
     dscsa_transaction_id: int
     backorder_id: int | None
+    invoice: str | None = None  # raised on shipment for customers set up so
 
 
 @dataclass
@@ -773,6 +774,8 @@ def _ship(actor: Actor, shipment: Shipment, order: SalesOrder, staged: bool) -> 
     Shipment.update(status=ShipmentStatus.SHIPPED.value, shipped_at=utc_now(),
                     shipped_by=actor.username).where(Shipment.id == shipment.id).execute()
     txn_id = _dscsa_record(shipment, order, items)
+    invoice = (invoicing.raise_invoice(actor, shipment.id).number
+               if order.customer.invoice_on_ship else None)
     sales.move_order(order, SoStatus.SHIPPED)
     backorder_id = _backorder(actor, order)
     cartons = [s for (s,) in Carton.select(Container.sscc).join(Container)
@@ -784,7 +787,7 @@ def _ship(actor: Actor, shipment: Shipment, order: SalesOrder, staged: bool) -> 
                  f"{len(cartons)} carton(s); DSCSA transaction {txn_id}"
                  + (f"; backorder SO-{backorder_id:06d}" if backorder_id else ""))
     return ShipResult(shipment.id, shipment.number, packages, units, cartons, txn_id,
-                      backorder_id)
+                      backorder_id, invoice)
 
 
 def _check_still_packed(shipment: Shipment, pack: int) -> None:

@@ -108,3 +108,27 @@ def test_trial_balance_and_valuation_follow_the_shipment(cli, ready):
     assert {"code", "name", "debit", "credit", "balance"} <= set(tb["accounts"][0])
     bad = cli("trial-balance", "--as-of", "yesterday", db=ready)
     assert bad.code == 2 and "is not a date" in bad.err
+
+
+def test_invoice_and_payment_commands(cli, ready):
+    from core.models import Partner
+    Partner.update(invoice_on_ship=False).where(Partner.gln == CUSTOMER_GLN).execute()
+    order = json.loads(cli("order", "create", "--customer", CUSTOMER_GLN, "--line",
+                           "12345-678-90:2", "--json", db=ready).out)
+    shipped = json.loads(cli("ship", "--order", str(order["order"]), "--auto", "--json",
+                             db=ready).out)
+    assert shipped["invoice"] is None
+    made = cli("invoice", "--shipment", shipped["number"], "--json", db=ready)
+    assert made.code == 0, made.err
+    invoice = json.loads(made.out)
+    assert (invoice["total"], invoice["number"]) == ("83.00", "INV-000001")
+    again = cli("invoice", "--shipment", shipped["number"], db=ready)
+    assert again.code == 2 and "already invoiced on INV-000001" in again.err
+    paid = cli("payment", "--customer", CUSTOMER_GLN, "--amount", "50.00", "--apply",
+               "INV-000001", "--reference", "CHK 77", "--json", db=ready)
+    assert paid.code == 0, paid.err
+    assert json.loads(paid.out)["balance"] == "33.00"
+    aging = json.loads(cli("ar-aging", "--json", db=ready).out)["customers"]
+    assert [(a["customer"], a["current"]) for a in aging] == [("Main Street Pharmacy", "33.00")]
+    bad = cli("payment", "--customer", CUSTOMER_GLN, "--amount", "abc", db=ready)
+    assert bad.code == 2 and "not an amount of money" in bad.err

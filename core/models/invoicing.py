@@ -1,0 +1,58 @@
+"""Customers' money: invoices raised from shipments, payments and how they were applied."""
+
+import peewee
+
+from core.models.base import BaseModel, MoneyField, UtcDateTimeField
+from core.models.accounting import JournalEntry
+from core.models.partners import Partner
+from core.models.products import Product
+from core.models.sales import SalesOrderLine, Shipment
+
+
+class Invoice(BaseModel):
+    number = peewee.CharField(max_length=20, unique=True)  # INV-000123
+    customer = peewee.ForeignKeyField(Partner)
+    shipment = peewee.ForeignKeyField(Shipment, null=True, unique=True)  # one per shipment
+    invoice_date = peewee.DateField()
+    due_date = peewee.DateField()
+    terms_days = peewee.SmallIntegerField()
+    subtotal = MoneyField()
+    tax = MoneyField(default=0)
+    total = MoneyField()
+    entry = peewee.ForeignKeyField(JournalEntry)
+    created_at = UtcDateTimeField()
+    created_by = peewee.CharField(max_length=60)
+
+    class Meta:
+        indexes = ((("customer", "due_date"), False),)
+
+
+class InvoiceLine(BaseModel):
+    invoice = peewee.ForeignKeyField(Invoice, backref="lines")
+    line_no = peewee.SmallIntegerField()
+    order_line = peewee.ForeignKeyField(SalesOrderLine, null=True)
+    product = peewee.ForeignKeyField(Product)
+    description = peewee.CharField(max_length=300)
+    quantity = peewee.IntegerField()
+    unit_price = MoneyField()
+    amount = MoneyField()
+
+
+class Payment(BaseModel):
+    number = peewee.CharField(max_length=20, unique=True)  # PAY-000123
+    customer = peewee.ForeignKeyField(Partner)
+    received_on = peewee.DateField()
+    amount = MoneyField()
+    method = peewee.CharField(max_length=20, default="check")
+    reference = peewee.CharField(max_length=60, default="")
+    entry = peewee.ForeignKeyField(JournalEntry)
+    created_at = UtcDateTimeField()
+    created_by = peewee.CharField(max_length=60)
+
+
+class PaymentApplication(BaseModel):
+    """How much of a payment settles which invoice (the rest is credit on account)."""
+
+    payment = peewee.ForeignKeyField(Payment, backref="applications")
+    invoice = peewee.ForeignKeyField(Invoice, backref="applications")
+    amount = MoneyField()

@@ -1,0 +1,174 @@
+"""Invoices from shipments and the payments that settle them, posted to the ledger in
+the same transaction: an invoice is Accounts Receivable / Sales (and Sales Tax Payable),
+a payment Cash / Accounts Receivable.
+
+An invoice bills exactly what one shipment shipped, at the order's prices; a shipment is
+invoiced once (automatically when it ships, if the customer is set up so, else with one
+click). Invoices and payments are never changed: a mistake is corrected by a credit memo
+or a reversing entry. Tax is the customer's rate on the subtotal, rounded half up to the
+cent once per invoice (docs/accounting.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from peewee import fn
+
+from core.db import write_transaction
+from core.errors import InvalidInput, NotFound, RxDeskError
+from core.models import (Invoice, InvoiceLine, Partner, Payment, PaymentApplication, Product,
+                         SalesOrderLine, Shipment, ShipmentItem)
+from core.models.base import utc_now
+from core.money import CENT, parse_money
+from core.permissions import Actor, Permission
+from core.services import audit
+from core.services.access import authorize
+from core.services.accounting import Posting, post_entry
+from core.services.numbering import next_number
+from core.vocab import AccountRole, ShipmentStatus
+
+ZERO = Decimal("0.00")
+METHODS = ("check", "ach", "wire", "card", "cash")
+
+
+class AlreadyInvoiced(RxDeskError):
+    title = "Already invoiced"
+
+
+@dataclass(frozen=True)
+class InvoiceResult:
+    invoice_id: int
+    number: str
+    subtotal: Decimal
+    tax: Decimal
+    total: Decimal
+    due_date: date
+
+
+def invoice_shipment(actor: Actor, shipment_id: int) -> InvoiceResult:
+    """Invoice a shipped shipment (one click); refused if it is already invoiced."""
+    with write_transaction():
+        authorize(actor, Permission.POST_INVOICES)
+        return raise_invoice(actor, shipment_id)
+
+
+def raise_invoice(actor: Actor, shipment_id: int) -> InvoiceResult:
+    """The invoice for a shipment, inside the caller's transaction (shipping calls it for
+    customers invoiced on shipment: that rule, set on the customer, is the authority)."""
+    shipment = Shipment.get_or_none(Shipment.id == shipment_id)
+    if shipment is None:
+        raise NotFound("shipment", shipment_id)
+    if shipment.status != ShipmentStatus.SHIPPED.value:
+        raise InvalidInput("shipment", f"{shipment.number} has not shipped yet; only what "
+                           "has shipped is invoiced.")
+    done = Invoice.get_or_none(Invoice.shipment == shipment)
+    if done is not None:
+        raise AlreadyInvoiced(f"{shipment.number} is already invoiced on {done.number}.")
+    customer = Partner.get_by_id(shipment.order.customer_id)
+    rows = (ShipmentItem
+            .select(SalesOrderLine.id, SalesOrderLine.line_no, SalesOrderLine.unit_price,
+                    Product.id, Product.name, Product.strength,
+                    fn.SUM(ShipmentItem.quantity))
+            .join(SalesOrderLine).join(Product)
+            .where(ShipmentItem.shipment == shipment)
+            .group_by(SalesOrderLine.id, SalesOrderLine.line_no, SalesOrderLine.unit_price,
+                      Product.id, Product.name, Product.strength)
+            .order_by(SalesOrderLine.line_no).tuples())
+    lines = [(line_id, product_id, f"{name} {strength}".strip() if strength not in name
+              else name, int(qty), price, price * int(qty))
+             for line_id, _, price, product_id, name, strength, qty in rows]
+    subtotal = sum((amount for *_, amount in lines), ZERO)
+    tax = (subtotal * customer.tax_rate_bp / Decimal(10000)).quantize(CENT, ROUND_HALF_UP)
+    total = subtotal + tax
+    today = date.today()
+    number = next_number("INV")
+    postings = [Posting(AccountRole.RECEIVABLES, debit=total, partner_id=customer.id,
+                        memo=number),
+                Posting(AccountRole.SALES, credit=subtotal, memo=number)]
+    if tax:
+        postings.append(Posting(AccountRole.SALES_TAX, credit=tax, memo=number))
+    entry = post_entry(actor, postings, f"invoice:{number}",
+                       f"{number} to {customer.name} for {shipment.number}")
+    invoice = Invoice.create(
+        number=number, customer=customer, shipment=shipment, invoice_date=today,
+        due_date=today + timedelta(days=customer.payment_terms_days),
+        terms_days=customer.payment_terms_days, subtotal=subtotal, tax=tax, total=total,
+        entry=entry, created_at=utc_now(), created_by=actor.username)
+    InvoiceLine.insert_many([
+        {"invoice": invoice.id, "line_no": n, "order_line": line_id, "product": product_id,
+         "description": description[:300], "quantity": qty, "unit_price": price,
+         "amount": amount}
+        for n, (line_id, product_id, description, qty, price, amount)
+        in enumerate(lines, start=1)]).execute()
+    audit.record(actor, "invoice", "invoice", invoice.id,
+                 f"{number} for {shipment.number} to {customer.name}: {total}")
+    return InvoiceResult(invoice.id, number, subtotal, tax, total, invoice.due_date)
+
+
+def open_balance(invoice_id: int) -> Decimal:
+    invoice = Invoice.get_by_id(invoice_id)
+    paid = (PaymentApplication.select(fn.SUM(PaymentApplication.amount).coerce(False))
+            .where(PaymentApplication.invoice == invoice_id).scalar())
+    return invoice.total - Decimal(paid or 0).scaleb(-2)
+
+
+def record_payment(actor: Actor, customer_id: int, amount: str | Decimal,
+                   apply_to: Sequence[str] = (), received_on: date | None = None,
+                   method: str = "check", reference: str = "") -> int:
+    """A customer's payment, applied to the invoices named (oldest first, each up to its
+    open balance); what is left is credit on the customer's account. One transaction."""
+    value = parse_money(amount, "amount")
+    if not value:
+        raise InvalidInput("amount", "A payment is more than zero.")
+    if method not in METHODS:
+        raise InvalidInput("method", f"Payment method is one of {', '.join(METHODS)}.")
+    with write_transaction():
+        authorize(actor, Permission.RECORD_PAYMENTS)
+        customer = Partner.get_or_none(Partner.id == customer_id)
+        if customer is None or not customer.is_customer:
+            raise NotFound("customer", customer_id)
+        invoices = []
+        for number in apply_to:
+            invoice = Invoice.get_or_none(Invoice.number == number.strip().upper())
+            if invoice is None:
+                raise NotFound("invoice", number)
+            if invoice.customer_id != customer.id:
+                raise InvalidInput("apply", f"{invoice.number} is not {customer.name}'s "
+                                   "invoice.")
+            invoices.append(invoice)
+        invoices.sort(key=lambda i: (i.due_date, i.id))
+        applications, left = [], value
+        for invoice in invoices:
+            owed = open_balance(invoice.id)
+            if owed <= 0:
+                raise InvalidInput("apply", f"{invoice.number} is already paid.")
+            take = min(owed, left)
+            if take <= 0:
+                raise InvalidInput("apply", f"The payment of {value} is used up before "
+                                   f"{invoice.number}; apply it to fewer invoices.")
+            applications.append((invoice, take))
+            left -= take
+        number = next_number("PAY")
+        entry = post_entry(actor, [
+            Posting(AccountRole.CASH, debit=value, memo=number),
+            Posting(AccountRole.RECEIVABLES, credit=value, partner_id=customer.id,
+                    memo=number)], f"payment:{number}",
+            f"{number} from {customer.name}" + (f" ({reference})" if reference else ""),
+            entry_date=received_on)
+        payment = Payment.create(number=number, customer=customer,
+                                 received_on=received_on or date.today(), amount=value,
+                                 method=method, reference=(reference or "")[:60], entry=entry,
+                                 created_at=utc_now(), created_by=actor.username)
+        if applications:
+            PaymentApplication.insert_many([
+                {"payment": payment.id, "invoice": invoice.id, "amount": take}
+                for invoice, take in applications]).execute()
+        audit.record(actor, "payment", "payment", payment.id,
+                     f"{number} {value} from {customer.name}: "
+                     + (", ".join(f"{i.number} {t}" for i, t in applications) or "on account")
+                     + (f"; {left} on account" if applications and left else ""))
+        return payment.id
