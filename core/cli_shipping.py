@@ -45,6 +45,8 @@ def add_shipping_commands(commands, command: Callable) -> None:
     p.add_argument("--ship-to", type=int, metavar="ADDRESS_ID",
                    help="ship-to address id (default: the customer's default ship-to)")
     p.add_argument("--note", default="", help="note on the order")
+    p.add_argument("--override-hold", metavar="REASON", help="confirm despite a credit "
+                   "hold (needs the permission; the reason is recorded)")
     json_option(p)
 
     p = command(commands, "ship", cmd_ship, "pack an order (its FEFO allocation, or scans) "
@@ -90,7 +92,7 @@ def cmd_order_create(args, out: TextIO) -> int:
     with write_transaction():
         order_id = sales.create_order(actor, customer.id, lines, args.ship_to,
                                       args.customer_po, note=args.note)
-        sales.confirm_order(actor, order_id)
+        sales.confirm_order(actor, order_id, args.override_hold)
     detail = order_detail(order_id)
     if args.json:
         print_json(out, _order_json(detail))

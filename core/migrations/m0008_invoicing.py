@@ -1,6 +1,6 @@
 """Step 8: customers' money — invoices from shipments with their lines, payments and
-their application to invoices; each customer's payment terms, credit limit and whether
-a shipment is invoiced automatically.
+their application to invoices; each customer's payment terms, credit limit, credit-hold
+threshold and whether a shipment is invoiced automatically.
 
 Frozen copies of the models at this step; do not import core.models here.
 """
@@ -91,4 +91,7 @@ def up(db: peewee.Database) -> None:
         migrator.add_column("partner", "invoice_on_ship", peewee.BooleanField(default=True)),
         # Sales tax in basis points (0: prescription drugs sold for resale are exempt).
         migrator.add_column("partner", "tax_rate_bp", peewee.SmallIntegerField(default=0)),
+        # New orders are held once an invoice is this many days past due (0: never).
+        migrator.add_column("partner", "hold_past_due_days",
+                            peewee.SmallIntegerField(default=30)),
     )

@@ -27,6 +27,7 @@ class Partner(BaseModel):
     credit_limit = MoneyField(default=0)  # 0: no limit
     invoice_on_ship = peewee.BooleanField(default=True)  # else invoiced by a click
     tax_rate_bp = peewee.SmallIntegerField(default=0)  # sales tax, basis points
+    hold_past_due_days = peewee.SmallIntegerField(default=30)  # credit hold; 0: never
 
     class Meta:
         indexes = ((("name",), False),)

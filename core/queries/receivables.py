@@ -95,3 +95,59 @@ def ar_aging(on: date | None = None) -> list[CustomerAging]:
                                                   names[payment.customer_id]))
             aging.unapplied += left
     return sorted(rows.values(), key=lambda a: a.customer)
+
+
+@dataclass(frozen=True)
+class CreditStatus:
+    """Why new orders for a customer would be held (empty reasons: not held)."""
+
+    customer: str
+    balance: Decimal  # open invoices less unapplied payments
+    open_orders: Decimal  # confirmed, not yet shipped
+    credit_limit: Decimal  # 0: none
+    oldest_past_due_days: int
+    reasons: list[str]
+
+    @property
+    def held(self) -> bool:
+        return bool(self.reasons)
+
+
+def credit_status(customer_id: int, adding: Decimal = ZERO, on: date | None = None,
+                  excluding_order: int | None = None) -> CreditStatus:
+    """The credit check for an order worth `adding`: the customer's balance plus open
+    orders plus this one against the credit limit, and invoices past due beyond the
+    customer's hold threshold."""
+    from core.models import SalesOrder, SalesOrderLine
+    from core.vocab import SoStatus
+
+    on = on or date.today()
+    customer = Partner.get_by_id(customer_id)
+    invoices = open_invoices(customer_id).get(customer_id, [])
+    applied = (PaymentApplication.select(PaymentApplication.payment,
+                                         fn.SUM(PaymentApplication.amount).coerce(False))
+               .join(Payment).where(Payment.customer == customer_id)
+               .group_by(PaymentApplication.payment))
+    applied = dict(applied.tuples())
+    unapplied = sum((p.amount - _cents(applied.get(p.id)) for p in
+                     Payment.select().where(Payment.customer == customer_id)), ZERO)
+    balance = sum((i.open for i in invoices), ZERO) - unapplied
+    open_statuses = [s.value for s in (SoStatus.CONFIRMED, SoStatus.ALLOCATED,
+                                       SoStatus.PICKING, SoStatus.PACKED)]
+    lines = (SalesOrderLine.select(SalesOrderLine.quantity, SalesOrderLine.shipped_quantity,
+                                   SalesOrderLine.unit_price)
+             .join(SalesOrder).where((SalesOrder.customer == customer_id)
+                                     & SalesOrder.status.in_(open_statuses)))
+    if excluding_order is not None:
+        lines = lines.where(SalesOrder.id != excluding_order)
+    open_orders = sum(((q - s) * price for q, s, price in lines.tuples()), ZERO)
+    oldest = max((i.days_past_due(on) for i in invoices), default=0)
+    reasons = []
+    limit = customer.credit_limit
+    if limit and balance + open_orders + adding > limit:
+        reasons.append(f"over the credit limit of {limit}: owes {balance}, open orders "
+                       f"{open_orders}, this order {adding}")
+    if customer.hold_past_due_days and oldest > customer.hold_past_due_days:
+        reasons.append(f"an invoice is {oldest} days past due (hold after "
+                       f"{customer.hold_past_due_days})")
+    return CreditStatus(customer.name, balance, open_orders, limit, oldest, reasons)

@@ -27,6 +27,7 @@ from core.models.base import utc_now
 from core.money import parse_money
 from core.permissions import Actor, Permission
 from core.queries.atp import require_authorized
+from core.queries.receivables import CreditStatus, credit_status
 from core.services import audit
 from core.services.access import authorize
 from core.vocab import (SO_TRANSITIONS, AddressKind, LocationKind, PackageStatus, Schedule,
@@ -173,20 +174,45 @@ def order_schedules(order: SalesOrder) -> set[Schedule]:
             .where(SalesOrderLine.order == order).tuples()}
 
 
-def confirm_order(actor: Actor, order_id: int) -> AllocationResult:
+class CreditHold(RxDeskError):
+    title = "Credit hold"
+
+    def __init__(self, status: CreditStatus):
+        super().__init__(f"{status.customer} is on credit hold: " + "; ".join(status.reasons)
+                         + ". A user allowed to override a hold may confirm it with a reason.")
+        self.status = status
+
+
+def confirm_order(actor: Actor, order_id: int,
+                  override_hold: str | None = None) -> AllocationResult:
     """Accept the order (the customer must be an authorized trading partner today, with a
-    DEA registration covering any controlled product) and allocate it."""
+    DEA registration covering any controlled product, and not on credit hold) and
+    allocate it. A credit hold is overridden only by a permitted user with a reason,
+    which goes on the record; a compliance block (ATP) is never overridden."""
     with write_transaction():
         authorize(actor, Permission.SELL)
         order = locked_order(order_id)
         require_authorized(order.customer_id, schedules=order_schedules(order))
+        hold_note = _credit_check(actor, order, override_hold)
         move_order(order, SoStatus.CONFIRMED)
         SalesOrder.update(confirmed_at=utc_now(), confirmed_by=actor.username).where(
             SalesOrder.id == order.id).execute()
         result = _allocate(order)
         audit.record(actor, "confirm_order", "sales_order", order.id,
-                     f"{order.number}; " + _describe(result))
+                     f"{order.number}; " + _describe(result) + hold_note)
         return result
+
+
+def _credit_check(actor: Actor, order: SalesOrder, override: str | None) -> str:
+    value = sum((line.unit_price * line.quantity for line in
+                 SalesOrderLine.select().where(SalesOrderLine.order == order)), Decimal("0"))
+    status = credit_status(order.customer_id, value, excluding_order=order.id)
+    if not status.held:
+        return ""
+    if not (override or "").strip():
+        raise CreditHold(status)
+    authorize(actor, Permission.OVERRIDE_HOLD)
+    return f"; credit hold overridden ({'; '.join(status.reasons)}): {override.strip()}"
 
 
 def allocate_order(actor: Actor, order_id: int) -> AllocationResult:

@@ -99,3 +99,34 @@ def test_payment_refusals_write_nothing(stock):
 def test_aging_buckets():
     assert [bucket(d) for d in (0, 1, 30, 31, 60, 61, 90, 91)] == [
         "current", "1-30", "1-30", "31-60", "31-60", "61-90", "61-90", "90+"]
+
+
+def test_credit_hold_blocks_new_orders_unless_overridden_with_a_reason(stock):
+    office, owner = stock[Role.OFFICE], stock[Role.OWNER]
+    pid, _ = shipped(stock, 2, credit_limit=Decimal("100.00"))  # owes 83.00
+    order = sales.create_order(office, pid, [SoLineInput(GTIN, 1)])  # 41.50 more
+    with pytest.raises(sales.CreditHold, match="over the credit limit of 100.00") as held:
+        sales.confirm_order(office, order)
+    assert "owes 83.00" in str(held.value)
+    with pytest.raises(PermissionDenied):
+        sales.confirm_order(office, order, override_hold="good customer")
+    sales.confirm_order(owner, order, override_hold="paid by phone, check in the mail")
+    from core.models import AuditEntry, SalesOrder
+    assert SalesOrder.get_by_id(order).status == "allocated"
+    assert "check in the mail" in AuditEntry.select().order_by(AuditEntry.id.desc()).get().summary
+
+
+def test_an_invoice_past_due_beyond_the_threshold_holds_new_orders(stock):
+    office = stock[Role.OFFICE]
+    pid, result = shipped(stock, 1, hold_past_due_days=30)
+    from core.db import database, is_postgres
+    # Age the invoice as 45 days going by would (the table refuses updates otherwise).
+    database.execute_sql("DROP TRIGGER invoice_append_only ON invoice" if is_postgres()
+                         else "DROP TRIGGER invoice_no_update")
+    Invoice.update(due_date=TODAY - timedelta(days=45)).where(
+        Invoice.number == result.invoice).execute()
+    order = sales.create_order(office, pid, [SoLineInput(GTIN, 1)])
+    with pytest.raises(sales.CreditHold, match="45 days past due"):
+        sales.confirm_order(office, order)
+    invoicing.record_payment(office, pid, "41.50", [result.invoice])
+    sales.confirm_order(office, order)  # paid: no longer held
