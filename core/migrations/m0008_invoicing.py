@@ -1,5 +1,6 @@
-"""Step 8: customers' money — invoices from shipments with their lines, payments and
-their application to invoices; each customer's payment terms, credit limit, credit-hold
+"""Step 8: customers' and suppliers' money — invoices from shipments with their lines,
+payments and their application to invoices; supplier bills matched to purchase order
+lines and their payments; each customer's payment terms, credit limit, credit-hold
 threshold and whether a shipment is invoiced automatically.
 
 Frozen copies of the models at this step; do not import core.models here.
@@ -37,6 +38,14 @@ def up(db: peewee.Database) -> None:
     class JournalEntry(Base):
         class Meta:
             table_name = "journal_entry"
+
+    class PurchaseOrder(Base):
+        class Meta:
+            table_name = "purchase_order"
+
+    class PurchaseOrderLine(Base):
+        class Meta:
+            table_name = "purchase_order_line"
 
     class Invoice(Base):
         number = peewee.CharField(max_length=20, unique=True)
@@ -81,8 +90,41 @@ def up(db: peewee.Database) -> None:
         invoice = peewee.ForeignKeyField(Invoice, backref="applications")
         amount = MoneyField()
 
-    db.create_tables([Invoice, InvoiceLine, Payment, PaymentApplication])
-    for table in ("invoice", "invoice_line", "payment", "payment_application"):
+    class SupplierBill(Base):
+        number = peewee.CharField(max_length=40)
+        supplier = peewee.ForeignKeyField(Partner)
+        po = peewee.ForeignKeyField(PurchaseOrder)
+        bill_date = peewee.DateField()
+        due_date = peewee.DateField()
+        total = MoneyField()
+        entry = peewee.ForeignKeyField(JournalEntry)
+        created_at = UtcDateTimeField()
+        created_by = peewee.CharField(max_length=60)
+
+        class Meta:
+            indexes = ((("supplier", "number"), True),)
+
+    class SupplierBillLine(Base):
+        bill = peewee.ForeignKeyField(SupplierBill, backref="lines")
+        po_line = peewee.ForeignKeyField(PurchaseOrderLine)
+        quantity = peewee.IntegerField()
+        unit_cost = MoneyField()
+        amount = MoneyField()
+
+    class SupplierPayment(Base):
+        bill = peewee.ForeignKeyField(SupplierBill, backref="payments")
+        paid_on = peewee.DateField()
+        amount = MoneyField()
+        method = peewee.CharField(max_length=20, default="check")
+        reference = peewee.CharField(max_length=60, default="")
+        entry = peewee.ForeignKeyField(JournalEntry)
+        created_at = UtcDateTimeField()
+        created_by = peewee.CharField(max_length=60)
+
+    db.create_tables([Invoice, InvoiceLine, Payment, PaymentApplication, SupplierBill,
+                      SupplierBillLine, SupplierPayment])
+    for table in ("invoice", "invoice_line", "payment", "payment_application", "supplier_bill",
+                  "supplier_bill_line", "supplier_payment"):
         refuse_changes(db, table)
     migrator = SchemaMigrator.from_database(db)
     migrate(

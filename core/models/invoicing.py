@@ -1,4 +1,5 @@
-"""Customers' money: invoices raised from shipments, payments and how they were applied."""
+"""Customers' money (invoices raised from shipments, payments and how they were applied)
+and suppliers' (bills matched to purchase orders and receipts, payments of them)."""
 
 import peewee
 
@@ -6,6 +7,7 @@ from core.models.base import BaseModel, MoneyField, UtcDateTimeField
 from core.models.accounting import JournalEntry
 from core.models.partners import Partner
 from core.models.products import Product
+from core.models.purchasing import PurchaseOrder, PurchaseOrderLine
 from core.models.sales import SalesOrderLine, Shipment
 
 
@@ -56,3 +58,39 @@ class PaymentApplication(BaseModel):
     payment = peewee.ForeignKeyField(Payment, backref="applications")
     invoice = peewee.ForeignKeyField(Invoice, backref="applications")
     amount = MoneyField()
+
+
+class SupplierBill(BaseModel):
+    """A supplier's invoice, matched to its purchase order and what was received."""
+
+    number = peewee.CharField(max_length=40)  # the supplier's invoice number
+    supplier = peewee.ForeignKeyField(Partner)
+    po = peewee.ForeignKeyField(PurchaseOrder)
+    bill_date = peewee.DateField()
+    due_date = peewee.DateField()
+    total = MoneyField()
+    entry = peewee.ForeignKeyField(JournalEntry)
+    created_at = UtcDateTimeField()
+    created_by = peewee.CharField(max_length=60)
+
+    class Meta:
+        indexes = ((("supplier", "number"), True),)
+
+
+class SupplierBillLine(BaseModel):
+    bill = peewee.ForeignKeyField(SupplierBill, backref="lines")
+    po_line = peewee.ForeignKeyField(PurchaseOrderLine)
+    quantity = peewee.IntegerField()
+    unit_cost = MoneyField()  # as billed
+    amount = MoneyField()
+
+
+class SupplierPayment(BaseModel):
+    bill = peewee.ForeignKeyField(SupplierBill, backref="payments")
+    paid_on = peewee.DateField()
+    amount = MoneyField()
+    method = peewee.CharField(max_length=20, default="check")
+    reference = peewee.CharField(max_length=60, default="")
+    entry = peewee.ForeignKeyField(JournalEntry)
+    created_at = UtcDateTimeField()
+    created_by = peewee.CharField(max_length=60)
