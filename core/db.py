@@ -183,6 +183,9 @@ _PLAIN_FIELDS = frozenset({peewee.IntegerField, peewee.BigIntegerField, peewee.A
                            peewee.BooleanField, peewee.ForeignKeyField, peewee.DateField})
 
 
+SMALL_BATCH = 50
+
+
 def bulk_insert(fields: list[peewee.Field], rows: list[tuple]) -> None:
     """Insert `rows` (tuples in `fields` order) into the fields' table, inside the
     caller's transaction: COPY on PostgreSQL, one executemany on SQLite.
@@ -200,7 +203,14 @@ def bulk_insert(fields: list[peewee.Field], rows: list[tuple]) -> None:
     if convert:
         rows = [tuple(_converted(row, convert)) for row in rows]
     conn = database.connection()
-    if is_postgres():
+    if is_postgres() and len(rows) <= SMALL_BATCH:
+        # One INSERT ... VALUES round trip; COPY's start-up exchange costs more than a
+        # few rows (a pack-station scan writes one item and one move).
+        marks = ", ".join(["(" + ", ".join(["%s"] * len(fields)) + ")"] * len(rows))
+        with conn.cursor() as cur:
+            cur.execute(f'INSERT INTO "{table}" ({columns}) VALUES {marks}',
+                        [value for row in rows for value in row])
+    elif is_postgres():
         with conn.cursor() as cur, cur.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row(row)

@@ -158,15 +158,22 @@ def _open_shipment(actor: Actor, order: SalesOrder) -> Shipment:
 
 
 def _packing_shipment(shipment_id: int) -> tuple[Shipment, SalesOrder]:
-    shipment = Shipment.get_or_none(Shipment.id == shipment_id)
+    """The shipment and its order, the order locked (PostgreSQL: FOR UPDATE, read after
+    the lock is granted, so a shipment another station just shipped shows as shipped)."""
+    query = (Shipment.select(Shipment, SalesOrder).join(SalesOrder)
+             .where(Shipment.id == shipment_id))
+    shipment = (query.for_update(of=SalesOrder) if is_postgres() else query).first()
     if shipment is None:
         raise NotFound("shipment", shipment_id)
-    order = sales.locked_order(shipment.order_id)
-    if is_postgres():  # another station may have shipped it while we waited for the lock
-        shipment = Shipment.get_by_id(shipment_id)
-    if shipment.status != ShipmentStatus.PACKING.value:
-        raise sales.InvalidTransition(f"{shipment.number} is {shipment.status}; nothing can "
-                                      "be packed into it or taken out any more.")
+    order = shipment.order
+    # The order row is the one locked and re-read after a wait; shipping or cancelling
+    # moves it on together with the shipment, so it tells on PostgreSQL too.
+    if shipment.status != ShipmentStatus.PACKING.value or SoStatus(order.status) not in (
+            SoStatus.PICKING, SoStatus.PACKED):
+        status = (shipment.status if shipment.status != ShipmentStatus.PACKING.value
+                  else SoStatus(order.status).label.lower())
+        raise sales.InvalidTransition(f"{shipment.number} is {status}; nothing can be "
+                                      "packed into it or taken out any more.")
     return shipment, order
 
 
