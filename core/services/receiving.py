@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import NamedTuple
 
 from peewee import JOIN, fn
@@ -260,6 +261,8 @@ def record_scan(actor: Actor, delivery: Delivery, data: str, gs_replacement: str
         authorize(actor, Permission.RECEIVE)
         judge = _Judge(date.today())
         if delivery.asn_id is not None:
+            if scan.sscc and not scan.serial:
+                return _scan_case(actor, delivery.asn_id, scan, judge, damaged, note)
             # A ship notice's PO plays no part in a scan (only in posting): not loaded.
             asn, po = _scannable_asn(delivery.asn_id), None
         else:
@@ -269,12 +272,10 @@ def record_scan(actor: Actor, delivery: Delivery, data: str, gs_replacement: str
             except PartnerNotAuthorized as refused:
                 raise SupplierNotAuthorized(refused.status, po.number) from None
         if scan.sscc and not scan.serial:
-            if asn is None:
-                raise ScanRefused(
-                    f"Case {scan.sscc} cannot be received without the supplier's file: "
-                    "without data RxDesk cannot know what is inside. Import the file, or open "
-                    "the case and scan each package.")
-            return _scan_case(actor, asn, scan, judge, damaged, note)
+            raise ScanRefused(
+                f"Case {scan.sscc} cannot be received without the supplier's file: "
+                "without data RxDesk cannot know what is inside. Import the file, or open "
+                "the case and scan each package.")
         return _scan_package(actor, asn, po, require_product_identifier(scan), judge, damaged,
                              note)
 
@@ -298,35 +299,77 @@ def _new_scan(actor: Actor, asn, po, supplier_id: int, raw: str, outcome: Outcom
         scanned_by=actor.username, **fields)
 
 
-def _case_contents(asn: ExpectedReceipt, sscc: str):
-    """The SSCCs of the case (or pallet) and of every case inside it, at any depth: a
-    recursive query, so a pallet costs no more round trips than a case."""
-    top = (ExpectedContainer.select(ExpectedContainer.sscc)
-           .where((ExpectedContainer.asn == asn) & (ExpectedContainer.sscc == sscc))
-           .cte("contents", recursive=True, columns=("sscc",)))
-    inner = ExpectedContainer.alias()
-    below = (inner.select(inner.sscc).join(top, on=(inner.parent_sscc == top.c.sscc))
-             .where(inner.asn == asn))
-    contents = top.union_all(below)
-    return contents.select_from(contents.c.sscc)
+def _case_and_contents(asn: ExpectedReceipt, sscc: str,
+                       inside: list[str] | None = None) -> list[str]:
+    """The case (or pallet) and every case inside it (`inside`: the level below it, when
+    the caller already knows it).
+
+    A list of SSCCs, not a subquery: right after a file is imported PostgreSQL has no
+    statistics for its 12,000 expected packages yet, and `case_sscc IN (subquery)` was
+    then planned as a scan of the whole notice (15-100 ms a case); with the values
+    written out the (asn, case_sscc) index is used whatever the statistics say."""
+    found, level = [sscc], [sscc]
+    if inside is not None:
+        found, level = [sscc, *inside], inside
+    while level:
+        level = [s for (s,) in ExpectedContainer.select(ExpectedContainer.sscc).where(
+            (ExpectedContainer.asn == asn) & ExpectedContainer.parent_sscc.in_(level)).tuples()]
+        found.extend(level)
+    return found
 
 
-def _scan_case(actor: Actor, asn: ExpectedReceipt, scan: Scan, judge: _Judge, damaged: bool,
+def _scan_case(actor: Actor, asn_id: int, scan: Scan, judge: _Judge, damaged: bool,
                note: str) -> ScanResult:
-    waiting = _waiting(asn, ExpectedPackage.case_sscc.in_(_case_contents(asn, scan.sscc)))
-    if not waiting:
-        if not ExpectedContainer.select().where((ExpectedContainer.asn == asn)
-                                                & (ExpectedContainer.sscc == scan.sscc)).exists():
-            raise ScanRefused(
-                f"Case {scan.sscc} is not in ship notice {asn.id}. Set it aside, open it and "
-                "scan each package (they will be held as an overage until the supplier sends "
-                "data).")
-        raise ScanRefused(f"Case {scan.sscc} was already scanned; its packages are counted.")
+    """A case or pallet SSCC. A case (a thousand a truck) costs four statements whatever
+    it holds: its waiting packages with the notice's status, whether cases sit inside it
+    and what judging needs; the scan row; the exception rows, if any; the packages
+    counted. A pallet, or a case with nothing waiting, takes the longer way."""
+    notice = [ExpectedReceipt.status, ExpectedReceipt.supplier, fn.EXISTS(
+        ExpectedContainer.select(ExpectedContainer.id).where(
+            (ExpectedContainer.asn == asn_id) & (ExpectedContainer.parent_sscc == scan.sscc)))]
+    rows = list(_waiting_query((ExpectedPackage.asn == asn_id)
+                               & (ExpectedPackage.case_sscc == scan.sscc), notice))
+    if rows:
+        status, supplier_id, has_cases = rows[0][-3:]
+        asn = ExpectedReceipt(id=asn_id, status=status, supplier=supplier_id)
+        _require_open(asn)
+        waiting = [_Waiting._make(row[:-3]) for row in rows]
+        if has_cases:  # packages of its own and cases inside: a pallet
+            waiting += _waiting(asn, ExpectedPackage.case_sscc.in_(
+                _case_and_contents(asn, scan.sscc)[1:]))
+    else:
+        asn, waiting = _scan_pallet(asn_id, scan.sscc)
     head = _new_scan(actor, asn, None, asn.supplier_id, scan.raw, Outcome.RECEIVED,
                      sscc=scan.sscc, units=len(waiting), note=note[:200],
                      detail=f"case of {len(waiting)} packages")
     counted = _judge_expected(actor, asn, head, waiting, judge, damaged, note)
     return _result(head, counted, f"Case {scan.sscc}")
+
+
+def _scan_pallet(asn_id: int, sscc: str) -> tuple[ExpectedReceipt, list[_Waiting]]:
+    """The waiting packages in the cases on a pallet, or why the SSCC counts nothing."""
+    rows = list(ExpectedContainer
+                .select(ExpectedContainer.sscc, ExpectedContainer.parent_sscc,
+                        ExpectedReceipt.status, ExpectedReceipt.supplier)
+                .join(ExpectedReceipt, on=(ExpectedContainer.asn == ExpectedReceipt.id))
+                .where((ExpectedContainer.asn == asn_id)
+                       & ((ExpectedContainer.sscc == sscc)
+                          | (ExpectedContainer.parent_sscc == sscc))).tuples())
+    if not rows:
+        asn = _scannable_asn(asn_id)  # a notice that is not there or not open says so
+    else:
+        asn = ExpectedReceipt(id=asn_id, status=rows[0][2], supplier=rows[0][3])
+        _require_open(asn)
+    if not any(s == sscc for s, _, _, _ in rows):
+        raise ScanRefused(
+            f"Case {sscc} is not in ship notice {asn_id}. Set it aside, open it and scan "
+            "each package (they will be held as an overage until the supplier sends data).")
+    inside = [s for s, parent, _, _ in rows if parent == sscc]
+    waiting = _waiting(asn, ExpectedPackage.case_sscc.in_(
+        _case_and_contents(asn, sscc, inside)))
+    if not waiting:
+        raise ScanRefused(f"Case {sscc} was already scanned; its packages are counted.")
+    return asn, waiting
 
 
 class _Waiting(NamedTuple):
@@ -344,23 +387,29 @@ class _Waiting(NamedTuple):
     min_shelf_life_days: int
 
 
-def _waiting(asn: ExpectedReceipt, where) -> list[_Waiting]:
+def _waiting_query(where, notice: Sequence = ()):
     """Unscanned expected packages matching `where`, in one query with the duplicate
-    serial, the lot's known expiry and the product's facts joined in."""
-    rows = (ExpectedPackage
-            .select(ExpectedPackage.id, ExpectedPackage.product, ExpectedPackage.serial,
-                    ExpectedPackage.lot_number, ExpectedPackage.expiry, Package.id, Lot.expiry,
-                    Product.name, Product.gtin, Product.min_shelf_life_days)
-            .join(Product, on=(ExpectedPackage.product == Product.id))
-            .join(Package, JOIN.LEFT_OUTER,
-                  on=((Package.product == ExpectedPackage.product)
-                      & (Package.serial == ExpectedPackage.serial)))
-            .join(Lot, JOIN.LEFT_OUTER,
-                  on=((Lot.product == ExpectedPackage.product)
-                      & (Lot.lot_number == ExpectedPackage.lot_number)))
-            .where((ExpectedPackage.asn == asn) & ExpectedPackage.scan.is_null() & where)
-            .order_by(ExpectedPackage.id).tuples())
-    return [_Waiting._make(row) for row in rows]
+    serial, the lot's known expiry and the product's facts joined in (and `notice`:
+    columns of the ship notice, after those of _Waiting)."""
+    query = (ExpectedPackage
+             .select(ExpectedPackage.id, ExpectedPackage.product, ExpectedPackage.serial,
+                     ExpectedPackage.lot_number, ExpectedPackage.expiry, Package.id, Lot.expiry,
+                     Product.name, Product.gtin, Product.min_shelf_life_days, *notice)
+             .join(Product, on=(ExpectedPackage.product == Product.id))
+             .join(Package, JOIN.LEFT_OUTER,
+                   on=((Package.product == ExpectedPackage.product)
+                       & (Package.serial == ExpectedPackage.serial)))
+             .join(Lot, JOIN.LEFT_OUTER,
+                   on=((Lot.product == ExpectedPackage.product)
+                       & (Lot.lot_number == ExpectedPackage.lot_number))))
+    if notice:
+        query = query.join(ExpectedReceipt, on=(ExpectedPackage.asn == ExpectedReceipt.id))
+    return query.where(ExpectedPackage.scan.is_null() & where).order_by(ExpectedPackage.id) \
+        .tuples()
+
+
+def _waiting(asn: ExpectedReceipt, where) -> list[_Waiting]:
+    return [_Waiting._make(row) for row in _waiting_query((ExpectedPackage.asn == asn) & where)]
 
 
 def _judge_expected(actor: Actor, asn: ExpectedReceipt, head: ReceivingScan,
@@ -526,11 +575,19 @@ def scan_everything_expected(actor: Actor, asn_id: int) -> list[ScanResult]:
         authorize(actor, Permission.RECEIVE)
         asn, _ = _open_delivery(Delivery(asn_id=asn_id))
         judge = _Judge(date.today())
-        tops = [s for (s,) in ExpectedContainer.select(ExpectedContainer.sscc).where(
-            (ExpectedContainer.asn == asn) & (ExpectedContainer.parent_sscc == ""))
-            .order_by(ExpectedContainer.id).tuples()]
+        inside: dict[str, list[str]] = defaultdict(list)
+        tops = []
+        for sscc, parent in (ExpectedContainer.select(ExpectedContainer.sscc,
+                                                      ExpectedContainer.parent_sscc)
+                             .where(ExpectedContainer.asn == asn)
+                             .order_by(ExpectedContainer.id).tuples()):
+            (inside[parent] if parent else tops).append(sscc)
         for sscc in tops:
-            waiting = _waiting(asn, ExpectedPackage.case_sscc.in_(_case_contents(asn, sscc)))
+            contents, level = [sscc], [sscc]
+            while level:
+                level = [s for parent in level for s in inside[parent]]
+                contents += level
+            waiting = _waiting(asn, ExpectedPackage.case_sscc.in_(contents))
             if waiting:
                 head = _new_scan(actor, asn, None, asn.supplier_id, "", Outcome.RECEIVED,
                                  sscc=sscc, units=len(waiting),
@@ -641,6 +698,7 @@ class _Posting:
         self.lots: dict[tuple[int, str], Lot] = {}
         self.products = {}
         self.receipt = _new_receipt(actor, asn, po, supplier_id, note)
+        self._po_cost: dict[int, Decimal] | None = None
         self.document = f"receipt:{self.receipt.id}"
         self.closed_short = False
         self.asn_status: AsnStatus | None = None
@@ -743,7 +801,9 @@ class _Posting:
             if a.outcome is not Outcome.RECEIVED:
                 self._exception(a, package_id)
         ledger.post(self.actor, inbound, MoveReason.RECEIPT, self.document,
-                    cache_packages=False)
+                    cache_packages=False,
+                    unit_costs={lot_id: self.unit_cost(product_id)[0]
+                                for product_id, lot_id in self.entered})
         ledger.post(self.actor, putaway, MoveReason.PUTAWAY, self.document,
                     cache_packages=False)
 
@@ -793,18 +853,25 @@ class _Posting:
                                        a.outcome, 1, a.serial, product.gtin))
 
     # -- cost ------------------------------------------------------------------------
+    def unit_cost(self, product_id: int) -> tuple[Decimal, str]:
+        """The PO line's unit cost, else the product's standard cost: what the units are
+        booked at (Inventory / GRNI) and what the supplier's bill is matched against."""
+        if self._po_cost is None:
+            self._po_cost = {}
+            if self.po is not None:
+                for line in (PurchaseOrderLine.select()
+                             .where(PurchaseOrderLine.order == self.po)
+                             .order_by(PurchaseOrderLine.line_no.desc())):
+                    self._po_cost[line.product_id] = line.unit_cost
+        if product_id in self._po_cost:
+            return self._po_cost[product_id], "po"
+        return self.product(product_id).standard_cost, "standard"
+
     def cost_layers(self) -> None:
-        po_cost = {}
-        if self.po is not None:
-            for line in (PurchaseOrderLine.select().where(PurchaseOrderLine.order == self.po)
-                         .order_by(PurchaseOrderLine.line_no.desc())):
-                po_cost[line.product_id] = line.unit_cost
         for (product_id, lot_id), units in self.entered.items():
-            product = self.product(product_id)
-            if product_id in po_cost:
-                cost, source = po_cost[product_id], "po"
-            else:
-                cost, source = product.standard_cost, "standard"
+            cost, source = self.unit_cost(product_id)
+            if source == "standard":
+                product = self.product(product_id)
                 reason = ("no purchase order" if self.po is None
                           else f"not on {self.po.number}")
                 self.warnings.append(
