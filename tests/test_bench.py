@@ -1,5 +1,5 @@
-"""The receiving benchmarks (bench/inbound.py) run end to end in --quick mode on each
-backend: a smoke test of the harness, with no timing assertions."""
+"""The receiving and shipping benchmarks (bench/inbound.py, bench/outbound.py) run end to
+end in --quick mode on each backend: a smoke test of the harness, with no timing assertions."""
 
 import subprocess
 import sys
@@ -20,4 +20,16 @@ def test_receiving_benchmarks_run_quick(backend, request):
     assert result.returncode == 0, result.stderr[-2000:]
     for operation in ("import 10,000 packages (EPCIS)", "case scan of 12",
                       "post receipt of 1,200 packages"):
+        assert operation in result.stdout and f"| {backend}" in result.stdout
+
+
+def test_shipping_benchmarks_run_quick(backend, request):
+    only = "--sqlite-only" if backend == "sqlite" else "--postgresql-only"
+    if backend == "postgresql":
+        request.getfixturevalue("pg_server")
+    result = subprocess.run([sys.executable, "-m", "bench", "--quick", "--suite", "shipping",
+                             only, "--pg", PG_ADMIN_URL],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for operation in ("ship 3,000 packages (pack, post, EPCIS)", "T3 PDF of 50 lines"):
         assert operation in result.stdout and f"| {backend}" in result.stdout
