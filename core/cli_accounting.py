@@ -4,13 +4,17 @@ strings in --json)."""
 
 from __future__ import annotations
 
+import csv
+import os
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import TextIO
 
 from core.cli_support import EXIT_OK, acting_user, json_option, open_ready, print_json
 from core.errors import InvalidInput, NotFound
 from core.queries.accounting import inventory_valuation, trial_balance
+from core.queries.journal_export import FORMATS, journal_rows
 from core.queries.partners import partner_by_gln
 from core.queries.receivables import BUCKETS, ar_aging
 from core.services import invoicing
@@ -33,6 +37,13 @@ def add_accounting_commands(commands, command: Callable) -> None:
     p.add_argument("--method", default="check", choices=invoicing.METHODS)
     p.add_argument("--reference", default="", help="check number or bank reference")
     p.add_argument("--received", metavar="YYYY-MM-DD", help="date received (default today)")
+    json_option(p)
+    p = command(commands, "export-journal", cmd_export_journal, "journal entries of a period "
+                "as a CSV that QuickBooks Online or Xero imports")
+    p.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--format", required=True, choices=FORMATS)
+    p.add_argument("-o", "--output", required=True, metavar="FILE.csv")
     json_option(p)
     p = command(commands, "ar-aging", cmd_ar_aging, "what each customer owes, by days past "
                 "due")
@@ -97,6 +108,28 @@ def cmd_ar_aging(args, out: TextIO) -> int:
     for r in rows:
         out.write(f"{r.customer[:31]:<32}" + "".join(f"{r.buckets[b]:>12,}" for b in BUCKETS)
                   + f"{r.balance:>13,}\n")
+    return EXIT_OK
+
+
+def cmd_export_journal(args, out: TextIO) -> int:
+    start, end = _date(args.start, "--from"), _date(args.end, "--to")
+    target = Path(args.output)
+    if not target.parent.is_dir():
+        raise InvalidInput("output", f"There is no folder {target.parent}.")
+    open_ready(args)
+    rows = list(journal_rows(start, end, args.format))
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InvalidInput("output", f"Cannot write {target}: {exc.strerror or exc}.") from None
+    if args.json:
+        print_json(out, {"file": str(target), "format": args.format, "lines": len(rows) - 1})
+        return EXIT_OK
+    out.write(f"Wrote {len(rows) - 1} journal lines to {target} for {args.format}.\n")
     return EXIT_OK
 
 

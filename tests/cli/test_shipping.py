@@ -132,3 +132,38 @@ def test_invoice_and_payment_commands(cli, ready):
     assert [(a["customer"], a["current"]) for a in aging] == [("Main Street Pharmacy", "33.00")]
     bad = cli("payment", "--customer", CUSTOMER_GLN, "--amount", "abc", db=ready)
     assert bad.code == 2 and "not an amount of money" in bad.err
+
+
+def test_export_journal_for_quickbooks_and_xero(cli, ready, tmp_path):
+    import csv
+    from collections import defaultdict
+    from decimal import Decimal
+    order = json.loads(cli("order", "create", "--customer", CUSTOMER_GLN, "--line",
+                           "12345-678-90:2", "--json", db=ready).out)
+    assert cli("ship", "--order", str(order["order"]), "--auto", db=ready).code == 0
+    today = date.today().isoformat()
+    qbo, xero = tmp_path / "qbo.csv", tmp_path / "xero.csv"
+    for fmt, path in (("quickbooks", qbo), ("xero", xero)):
+        done = cli("export-journal", "--from", today, "--to", today, "--format", fmt, "-o",
+                   str(path), "--json", db=ready)
+        assert done.code == 0, done.err
+        assert json.loads(done.out)["lines"] >= 6  # opening stock, shipment, invoice
+    rows = list(csv.DictReader(qbo.open(encoding="utf-8")))
+    assert list(rows[0]) == ["Journal No", "Journal Date", "Account Name", "Description",
+                             "Debits", "Credits", "Name"]
+    sums = defaultdict(Decimal)
+    for row in rows:
+        sums[row["Journal No"]] += Decimal(row["Debits"] or 0) - Decimal(row["Credits"] or 0)
+        assert row["Journal Date"] == date.today().strftime("%m/%d/%Y")
+    assert set(sums.values()) == {Decimal(0)}
+    receivable = [r for r in rows if r["Account Name"] == "Accounts Receivable"]
+    assert receivable and all(r["Name"] == "Main Street Pharmacy" for r in receivable)
+    xrows = list(csv.DictReader(xero.open(encoding="utf-8")))
+    totals = defaultdict(Decimal)
+    for row in xrows:
+        totals[row["Narration"]] += Decimal(row["Amount"])
+        assert row["TaxRate"] == "Tax Exempt" and row["AccountCode"].isdigit()
+    assert set(totals.values()) == {Decimal(0)}
+    bad = cli("export-journal", "--from", today, "--to", "2020-01-01", "--format", "xero",
+              "-o", str(tmp_path / "x.csv"), db=ready)
+    assert bad.code == 2 and "ends" in bad.err and not (tmp_path / "x.csv").exists()
