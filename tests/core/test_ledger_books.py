@@ -13,7 +13,8 @@ from core.db import database, write_transaction
 from core.models import CostLayer, JournalEntry, JournalLine, Product
 from core.permissions import Role
 from core.queries.accounting import inventory_valuation, role_balance, trial_balance
-from core.services import accounting, sales, shipping
+from core.queries.receivables import ar_aging, open_invoices
+from core.services import accounting, invoicing, sales, shipping
 from core.services.accounting import PeriodClosed, Posting, Unbalanced
 from core.services.sales import SoLineInput
 from core.services.stock import add_opening_stock, adjust_packages, quarantine_packages
@@ -28,6 +29,8 @@ def assert_books_equal_warehouse():
     tb = trial_balance()
     assert tb.balanced, tb
     assert inventory_valuation().total == role_balance(AccountRole.INVENTORY)
+    owed = sum((a.balance for a in ar_aging()), Decimal("0.00"))
+    assert owed == role_balance(AccountRole.RECEIVABLES)
 
 
 def set_standard_cost(cost: str) -> None:
@@ -98,12 +101,13 @@ def test_entries_balance_are_immutable_and_corrected_by_reversal(warehouse):
 
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(steps=st.lists(st.tuples(st.sampled_from(["stock", "ship", "damage", "quarantine",
-                                                 "cost"]),
+                                                 "cost", "pay"]),
                                 st.integers(min_value=1, max_value=4)),
                       min_size=1, max_size=8))
 def test_books_always_equal_the_warehouse(warehouse, steps):
-    """Any sequence of stock in, shipments, write-offs, quarantines and cost changes:
-    valuation equals the Inventory account and the trial balance balances."""
+    """Any sequence of stock in, shipments (each invoiced), payments, write-offs,
+    quarantines and cost changes: valuation equals the Inventory account, what customers
+    owe equals Accounts Receivable, and the trial balance balances."""
     admin, office, lead = (warehouse[r] for r in (Role.ADMIN, Role.OFFICE, Role.WAREHOUSE))
     pid = _the_customer(warehouse)  # examples share the database: reuse the customer
     for action, n in steps:
@@ -113,6 +117,11 @@ def test_books_always_equal_the_warehouse(warehouse, steps):
                               serials=[f"H{start}-{i}" for i in range(n)])
         elif action == "cost":
             set_standard_cost(f"{10 + n}.{n}5")
+        elif action == "pay":
+            owed = open_invoices(pid).get(pid, [])
+            amount = Decimal(f"{n * 17}.{n}3")
+            invoicing.record_payment(office, pid, amount, [i.number for i in owed[:1]]
+                                     if owed and owed[0].open >= amount else [])
         elif action == "ship":
             order = sales.create_order(office, pid, [SoLineInput(GTIN, n)])
             result = sales.confirm_order(office, order)
