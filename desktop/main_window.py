@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 from desktop import theme
 from desktop.screens.audit import AuditScreen
 from desktop.screens.base import Screen
+from desktop.screens.books import BooksScreen
 from desktop.screens.company import CompanyScreen
 from desktop.screens.counts import CountsScreen
 from desktop.screens.home import HomeScreen
@@ -30,8 +31,8 @@ from desktop.version import app_version
 
 SCREENS: tuple[type[Screen], ...] = (
     HomeScreen, InventoryScreen, LocationsScreen, CountsScreen, ProductsScreen, PartnersScreen,
-    PurchaseOrdersScreen, ReceivingScreen, PackStationScreen, CompanyScreen, UsersScreen,
-    AuditScreen)
+    PurchaseOrdersScreen, ReceivingScreen, PackStationScreen, BooksScreen, CompanyScreen,
+    UsersScreen, AuditScreen)
 LICENSE = "AGPL-3.0-or-later"
 
 

@@ -1,0 +1,209 @@
+"""Table models of the Books screen: AR aging and a customer's open invoices, the trial
+balance, the inventory valuation, the journal (paged, one row per line) and the fiscal
+months. Money cells show dollars and sort by the Decimal."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QApplication
+
+from core.queries.accounting import AccountBalance, ValuationLine
+from core.queries.journal import (JournalCount, JournalFilter, JournalLineRow, PeriodRow,
+                                  count_journal, journal_lines)
+from core.queries.receivables import CustomerAging, OpenInvoice
+from desktop.paged_table import PagedColumn, PagedTableModel
+from desktop.table_models import Column, RowTableModel, local_time
+
+ZERO = Decimal("0.00")
+BUCKET_TONES = {"current": None, "1-30": "warn", "31-60": "warn", "61-90": "bad",
+                "90+": "bad"}
+ENTRY_SHADE = "#f4f7f9"  # every other journal entry (not every other line)
+
+
+def money(amount: Decimal) -> str:
+    """$1,234.50; a negative amount (a credit) as -$5.50."""
+    return f"-${-amount:,.2f}" if amount < 0 else f"${amount:,.2f}"
+
+
+def money_or_blank(amount: Decimal) -> str:
+    return money(amount) if amount else ""
+
+
+def days_text(days: int) -> str:
+    return "not due" if days <= 0 else f"{days} day{'s' if days != 1 else ''}"
+
+
+def days_tone(days: int) -> str | None:
+    if days <= 0:
+        return None
+    return "warn" if days <= 60 else "bad"
+
+
+class AgingModel(RowTableModel[CustomerAging]):
+    columns = (
+        Column("Customer", lambda a: a.customer),
+        *(Column(name.capitalize() if name == "current" else name,
+                 lambda a, n=name: money_or_blank(a.buckets[n]), lambda a, n=name: a.buckets[n],
+                 align_right=True, tone=lambda a, n=name: BUCKET_TONES[n])
+          for name in ("current", "1-30", "31-60", "61-90", "90+")),
+        Column("Unapplied credit", lambda a: money_or_blank(a.unapplied), lambda a: a.unapplied,
+               align_right=True),
+        Column("Balance", lambda a: money(a.balance), lambda a: a.balance, align_right=True),
+    )
+    CUSTOMER = 0
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if (role == Qt.ItemDataRole.FontRole and index.isValid()
+                and index.column() == len(self.columns) - 1):
+            font = QFont(QApplication.font())
+            font.setBold(True)
+            return font
+        return super().data(index, role)
+
+    def row_of(self, customer_id: int) -> int:
+        return next((n for n, a in enumerate(self.rows) if a.customer_id == customer_id), -1)
+
+
+class OpenInvoicesModel(RowTableModel[OpenInvoice]):
+    def __init__(self, on: date | None = None, parent=None):
+        super().__init__(parent)
+        self.on = on or date.today()
+        self.columns = (
+            Column("Invoice", lambda i: i.number),
+            Column("Invoice date", lambda i: i.invoice_date.isoformat(),
+                   lambda i: i.invoice_date),
+            Column("Due", lambda i: i.due_date.isoformat(), lambda i: i.due_date),
+            Column("Past due", lambda i: days_text(i.days_past_due(self.on)),
+                   lambda i: i.days_past_due(self.on),
+                   tone=lambda i: days_tone(i.days_past_due(self.on))),
+            Column("Total", lambda i: money(i.total), lambda i: i.total, align_right=True),
+            Column("Open", lambda i: money(i.open), lambda i: i.open, align_right=True),
+        )
+
+
+class TrialBalanceModel(RowTableModel[AccountBalance]):
+    columns = (
+        Column("Code", lambda a: a.code),
+        Column("Account", lambda a: a.name),
+        Column("Kind", lambda a: a.kind.label),
+        Column("Debits", lambda a: money_or_blank(a.debit), lambda a: a.debit,
+               align_right=True),
+        Column("Credits", lambda a: money_or_blank(a.credit), lambda a: a.credit,
+               align_right=True),
+        Column("Balance", lambda a: money(a.balance) if a.debit or a.credit else "",
+               lambda a: a.balance, align_right=True),
+    )
+    ACCOUNT = 1
+
+
+class ValuationModel(RowTableModel[ValuationLine]):
+    columns = (
+        Column("Product", lambda v: v.product),
+        Column("NDC", lambda v: v.ndc),
+        Column("Lot", lambda v: v.lot),
+        Column("Expiry", lambda v: v.expiry.isoformat(), lambda v: v.expiry),
+        Column("Units", lambda v: f"{v.quantity:,}", lambda v: v.quantity, align_right=True),
+        Column("Value at cost", lambda v: money(v.value), lambda v: v.value,
+               align_right=True),
+    )
+    PRODUCT = 0
+
+
+def _reversal_text(r: JournalLineRow) -> str:
+    if not r.first:
+        return ""
+    if r.reversed_by is not None:
+        return f"Reversed by #{r.reversed_by}"
+    return f"Reverses #{r.reverses}" if r.reverses is not None else ""
+
+
+def _first(text) -> object:
+    return lambda r: text(r) if r.first else ""
+
+
+class JournalModel(PagedTableModel[JournalLineRow]):
+    """One row per journal line, newest entry first; an entry's date, source and memo
+    show on its first line, and entries (not lines) alternate their shade."""
+
+    columns = (
+        PagedColumn("Entry", _first(lambda r: f"#{r.entry_id}"), lambda r: r.entry_id,
+                    align_right=True),
+        PagedColumn("Date", _first(lambda r: r.entry_date.isoformat()),
+                    lambda r: r.entry_date),
+        PagedColumn("Source", _first(lambda r: r.source)),
+        PagedColumn("Memo", _first(lambda r: r.memo)),
+        PagedColumn("Account", lambda r: r.account),
+        PagedColumn("Debit", lambda r: money_or_blank(r.debit), lambda r: r.debit,
+                    align_right=True),
+        PagedColumn("Credit", lambda r: money_or_blank(r.credit), lambda r: r.credit,
+                    align_right=True),
+        PagedColumn("Reversal", _reversal_text,
+                    tone=lambda r: "warn" if r.reversed_by is not None else "info"),
+    )
+    MEMO, ACCOUNT, REVERSAL = 3, 4, 7
+
+    def __init__(self, owner, parent=None):
+        super().__init__(owner, parent)
+        self.filter = JournalFilter()
+        self.counted = JournalCount(0, 0)
+        self.shaded: list[bool] = []
+
+    def query(self):
+        f = self.filter
+
+        def count() -> JournalCount:
+            return count_journal(f)
+        return count, lambda offset, limit: journal_lines(f, offset, limit)
+
+    def _first_page(self, generation: int, result) -> None:
+        counted, rows = result
+        if generation == self.generation:
+            self.counted = counted
+        super()._first_page(generation, (counted.lines, rows))
+
+    # Shade by entry: recomputed whenever rows are set or appended.
+    def set_rows(self, rows) -> None:
+        self.shaded = self._shades(list(rows), False)
+        super().set_rows(rows)
+
+    def append_rows(self, rows) -> None:
+        last = self.shaded[-1] if self.shaded else False
+        self.shaded += self._shades(list(rows), last, continuing=bool(self.rows))
+        super().append_rows(rows)
+
+    @staticmethod
+    def _shades(rows: list[JournalLineRow], last: bool, continuing: bool = False) -> list[bool]:
+        shades, shade = [], last
+        for n, row in enumerate(rows):
+            if row.first and (n > 0 or continuing):
+                shade = not shade
+            shades.append(shade)
+        return shades
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if (role == Qt.ItemDataRole.BackgroundRole and index.isValid()
+                and index.column() != self.REVERSAL and index.row() < len(self.shaded)
+                and self.shaded[index.row()]):
+            return QBrush(QColor(ENTRY_SHADE))
+        return super().data(index, role)
+
+    def entry_of(self, row: int) -> JournalLineRow | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+
+class PeriodsModel(RowTableModel[PeriodRow]):
+    columns = (
+        Column("Month", lambda p: p.first_day.strftime("%B %Y"), lambda p: p.first_day),
+        Column("Status", lambda p: "Closed" if p.closed else "Open",
+               tone=lambda p: "muted" if p.closed else "ok"),
+        Column("Entries", lambda p: f"{p.entries:,}", lambda p: p.entries, align_right=True),
+        Column("Debits posted", lambda p: money_or_blank(p.debits), lambda p: p.debits,
+               align_right=True),
+        Column("Closed", lambda p: local_time(p.closed_at)),
+        Column("Closed by", lambda p: p.closed_by),
+    )
+    STATUS = 1
