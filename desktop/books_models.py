@@ -17,6 +17,7 @@ from core.queries.journal import (JournalCount, JournalFilter, JournalLineRow, P
 from core.queries.receivables import CustomerAging, OpenInvoice
 from desktop.paged_table import PagedColumn, PagedTableModel
 from desktop.table_models import Column, RowTableModel, local_time
+from desktop.widgets.badges import TONE_ROLE
 
 ZERO = Decimal("0.00")
 BUCKET_TONES = {"current": None, "1-30": "warn", "31-60": "warn", "61-90": "bad",
@@ -113,9 +114,7 @@ class ValuationModel(RowTableModel[ValuationLine]):
     PRODUCT = 0
 
 
-def _reversal_text(r: JournalLineRow) -> str:
-    if not r.first:
-        return ""
+def reversal_note(r: JournalLineRow) -> str:
     if r.reversed_by is not None:
         return f"Reversed by #{r.reversed_by}"
     return f"Reverses #{r.reverses}" if r.reverses is not None else ""
@@ -126,8 +125,9 @@ def _first(text) -> object:
 
 
 class JournalModel(PagedTableModel[JournalLineRow]):
-    """One row per journal line, newest entry first; an entry's date, source and memo
-    show on its first line, and entries (not lines) alternate their shade."""
+    """One row per journal line, newest entry first; an entry's number, date, source and
+    memo show on its first line, what reversed it (or what it reverses) as a badge under
+    the memo on its second, and entries (not lines) alternate their shade."""
 
     columns = (
         PagedColumn("Entry", _first(lambda r: f"#{r.entry_id}"), lambda r: r.entry_id,
@@ -136,21 +136,20 @@ class JournalModel(PagedTableModel[JournalLineRow]):
                     lambda r: r.entry_date),
         PagedColumn("Source", _first(lambda r: r.source)),
         PagedColumn("Memo", _first(lambda r: r.memo)),
-        PagedColumn("Account", lambda r: r.account),
+        PagedColumn("Account", lambda r: f"{r.account_code} {r.account_name}"),
         PagedColumn("Debit", lambda r: money_or_blank(r.debit), lambda r: r.debit,
                     align_right=True),
         PagedColumn("Credit", lambda r: money_or_blank(r.credit), lambda r: r.credit,
                     align_right=True),
-        PagedColumn("Reversal", _reversal_text,
-                    tone=lambda r: "warn" if r.reversed_by is not None else "info"),
     )
-    MEMO, ACCOUNT, REVERSAL = 3, 4, 7
+    ENTRY, DATE, SOURCE, MEMO, ACCOUNT, DEBIT, CREDIT = range(7)
 
     def __init__(self, owner, parent=None):
         super().__init__(owner, parent)
         self.filter = JournalFilter()
         self.counted = JournalCount(0, 0)
         self.shaded: list[bool] = []
+        self.positions: list[int] = []  # each row's line number within its entry, from 0
 
     def query(self):
         f = self.filter
@@ -165,29 +164,44 @@ class JournalModel(PagedTableModel[JournalLineRow]):
             self.counted = counted
         super()._first_page(generation, (counted.lines, rows))
 
-    # Shade by entry: recomputed whenever rows are set or appended.
+    # Pages are read from the top and appended, so a row's place in its entry and its
+    # entry's shade follow from the rows before it.
     def set_rows(self, rows) -> None:
-        self.shaded = self._shades(list(rows), False)
+        self.shaded, self.positions = [], []
+        self._place(list(rows))
         super().set_rows(rows)
 
     def append_rows(self, rows) -> None:
-        last = self.shaded[-1] if self.shaded else False
-        self.shaded += self._shades(list(rows), last, continuing=bool(self.rows))
+        self._place(list(rows))
         super().append_rows(rows)
 
-    @staticmethod
-    def _shades(rows: list[JournalLineRow], last: bool, continuing: bool = False) -> list[bool]:
-        shades, shade = [], last
-        for n, row in enumerate(rows):
-            if row.first and (n > 0 or continuing):
-                shade = not shade
-            shades.append(shade)
-        return shades
+    def _place(self, rows: list[JournalLineRow]) -> None:
+        for row in rows:
+            if row.first or not self.positions:
+                shade = (not self.shaded[-1]) if self.shaded else False
+                position = 0
+            else:
+                shade, position = self.shaded[-1], self.positions[-1] + 1
+            self.shaded.append(shade)
+            self.positions.append(position)
+
+    def _note(self, row: int) -> str:
+        if self.positions[row] != 1:
+            return ""
+        return reversal_note(self.rows[row])
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if (role == Qt.ItemDataRole.BackgroundRole and index.isValid()
-                and index.column() != self.REVERSAL and index.row() < len(self.shaded)
-                and self.shaded[index.row()]):
+        if not index.isValid() or index.row() >= len(self.positions):
+            return super().data(index, role)
+        r, column = index.row(), index.column()
+        if column == self.MEMO and (note := self._note(r)):
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                return note
+            if role == TONE_ROLE:
+                return "warn" if self.rows[r].reversed_by is not None else "info"
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.ACCOUNT:
+            return self.rows[r].account
+        if role == Qt.ItemDataRole.BackgroundRole and self.shaded[r]:
             return QBrush(QColor(ENTRY_SHADE))
         return super().data(index, role)
 

@@ -145,6 +145,7 @@ class CustomerAccountsTab(BooksTab):
 
         self.aging_model = AgingModel(self)
         self.aging_table = table_view(self.aging_model, AgingModel.CUSTOMER)
+        self.aging_table.horizontalHeader().setMinimumSectionSize(100)  # even money columns
         self.aging_table.selectionModel().selectionChanged.connect(self._customer_chosen)
         self.aging_table.doubleClicked.connect(lambda _i: self.record_payment())
 
@@ -158,6 +159,7 @@ class CustomerAccountsTab(BooksTab):
         inner.addWidget(self.invoices_title)
         self.invoices_model = OpenInvoicesModel(parent=self)
         self.invoices_table = table_view(self.invoices_model, 0)
+        self.invoices_table.horizontalHeader().setMinimumSectionSize(110)
         self.invoices_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         inner.addWidget(self.invoices_table, 1)
         split = QSplitter(Qt.Orientation.Vertical)
@@ -383,7 +385,7 @@ class JournalTab(BooksTab):
         self.model = JournalModel(self, self)
         self.table = PagedTableView(self.model, sortable=False, stretch=JournalModel.MEMO)
         self.table.setAlternatingRowColors(False)  # entries alternate, not lines
-        self.table.setItemDelegateForColumn(JournalModel.REVERSAL, BadgeDelegate(self.table))
+        self.table.setItemDelegateForColumn(JournalModel.MEMO, BadgeDelegate(self.table))
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.activated_row.connect(self.reverse)
@@ -401,6 +403,7 @@ class JournalTab(BooksTab):
         self.column.addLayout(actions)
         self.dialog: ReverseEntryDialog | None = None
         self._select_entries: list[int] = []  # the first of these found is selected
+        self._sized = False
         self._update_buttons()
 
     def journal_filter(self) -> JournalFilter:
@@ -429,7 +432,21 @@ class JournalTab(BooksTab):
         self.search_edit.blockSignals(False)
         self.reload()
 
+    def _size_columns(self) -> None:
+        """Fixed widths that fit their contents; the memo takes the rest."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, width in ((JournalModel.ENTRY, 64), (JournalModel.DATE, 100),
+                              (JournalModel.SOURCE, 170), (JournalModel.ACCOUNT, 220),
+                              (JournalModel.DEBIT, 104), (JournalModel.CREDIT, 104)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(JournalModel.MEMO, QHeaderView.ResizeMode.Stretch)
+        self._sized = True
+
     def _loaded(self) -> None:
+        if not self._sized:
+            self._size_columns()
         counted = self.model.counted
         self.count_label.setText(f"{plural(counted.entries, 'entry', 'entries')}"
                                  f" · {plural(counted.lines, 'line')}")
@@ -495,8 +512,10 @@ class PeriodsTab(BooksTab):
         self.model = PeriodsModel(self)
         self.table = table_view(self.model, 0)
         self.table.setItemDelegateForColumn(PeriodsModel.STATUS, BadgeDelegate(self.table))
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(110)
+        header.setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.column.addWidget(self.table, 1)
         actions = QHBoxLayout()

@@ -181,13 +181,14 @@ def test_reversing_an_entry_from_the_journal(qtbot, wait_tasks, db, stock):  # n
     assert detail.reversed_by == dialog.result
     assert role_balance(AccountRole.RECEIVABLES) == 0
     # The journal reloads with the same filter: the entry is marked and stays selected.
-    assert cells(journal.model, "Reversal")[0] == f"Reversed by #{dialog.result}"
+    # Under the memo, on the entry's second line: what reversed it.
+    assert cells(journal.model, "Memo")[1] == f"Reversed by #{dialog.result}"
     assert journal.selected().entry_id == entry_id
     assert f"reversed by #{dialog.result}" in journal.entry_label.text()
     assert not journal.reverse_button.isEnabled()
     journal.clear_button.click()
     wait_tasks()
-    assert cells(journal.model, "Reversal")[0] == f"Reverses #{entry_id}"  # the newest
+    assert cells(journal.model, "Memo")[1] == f"Reverses #{entry_id}"  # the newest
     journal.table.selectRow(0)
     assert not journal.reverse_button.isEnabled()  # a reversal is not reversed again
 
@@ -271,3 +272,23 @@ def test_the_services_refuse_what_a_role_may_not_do(qtbot, wait_tasks, db, stock
     with pytest.raises(PermissionDenied, match="may not close a fiscal period"):
         accounting.close_period(office, TODAY.year, TODAY.month)
     assert ar_aging()[0].balance == Decimal("41.50")
+
+
+def test_journal_pages_keep_entries_together(qtbot, wait_tasks, db, stock):  # noqa: F811
+    """Lines load a page at a time; an entry split across two pages keeps one shade and
+    its second line still carries the reversal note."""
+    ship(stock, 1)
+    screen = open_books(qtbot, wait_tasks, db, stock[Role.OWNER])
+    journal = screen.show_tab(JournalTab)
+    wait_tasks()
+    everything = list(journal.model.rows)
+    shades, positions = list(journal.model.shaded), list(journal.model.positions)
+    assert positions[:4] == [0, 1, 0, 1] and shades[:4] == [False, False, True, True]
+    journal.model.page_size = 3  # pages end inside entries
+    journal.reload()
+    wait_tasks()
+    while journal.model.canFetchMore():
+        journal.model.fetchMore()
+        wait_tasks()
+    assert journal.model.rows == everything
+    assert (journal.model.shaded, journal.model.positions) == (shades, positions)
