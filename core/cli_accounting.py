@@ -45,6 +45,12 @@ def add_accounting_commands(commands, command: Callable) -> None:
     p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("-o", "--output", required=True, metavar="FILE.csv")
     json_option(p)
+    p = command(commands, "credit-memo", cmd_credit_memo, "credit part or all of an "
+                "invoice's open balance (Sales Returns / AR)")
+    p.add_argument("--invoice", required=True, metavar="NUMBER", help="e.g. INV-000012")
+    p.add_argument("--amount", required=True, help="e.g. 12.50")
+    p.add_argument("--reason", required=True, help="why the customer is credited")
+    json_option(p)
     p = command(commands, "ar-aging", cmd_ar_aging, "what each customer owes, by days past "
                 "due")
     json_option(p)
@@ -95,6 +101,18 @@ def cmd_payment(args, out: TextIO) -> int:
         return EXIT_OK
     out.write(f"Recorded payment {payment_id} from {customer.name}; they now owe "
               f"{balance:,}.\n")
+    return EXIT_OK
+
+
+def cmd_credit_memo(args, out: TextIO) -> int:
+    open_ready(args)
+    number = invoicing.issue_credit_memo(acting_user(args), args.invoice, args.amount,
+                                         args.reason)
+    if args.json:
+        print_json(out, {"credit_memo": number, "invoice": args.invoice.strip().upper(),
+                         "amount": args.amount.strip()})
+        return EXIT_OK
+    out.write(f"Issued {number} on {args.invoice.strip().upper()}.\n")
     return EXIT_OK
 
 

@@ -1,5 +1,5 @@
 """Step 8: customers' and suppliers' money — invoices from shipments with their lines,
-payments and their application to invoices; supplier bills matched to purchase order
+payments and their application to invoices, credit memos; supplier bills matched to purchase order
 lines and their payments; each customer's payment terms, credit limit, credit-hold
 threshold and whether a shipment is invoiced automatically.
 
@@ -90,6 +90,17 @@ def up(db: peewee.Database) -> None:
         invoice = peewee.ForeignKeyField(Invoice, backref="applications")
         amount = MoneyField()
 
+    class CreditMemo(Base):
+        number = peewee.CharField(max_length=20, unique=True)
+        customer = peewee.ForeignKeyField(Partner)
+        invoice = peewee.ForeignKeyField(Invoice, backref="credit_memos")
+        memo_date = peewee.DateField()
+        amount = MoneyField()
+        reason = peewee.CharField(max_length=300)
+        entry = peewee.ForeignKeyField(JournalEntry)
+        created_at = UtcDateTimeField()
+        created_by = peewee.CharField(max_length=60)
+
     class SupplierBill(Base):
         number = peewee.CharField(max_length=40)
         supplier = peewee.ForeignKeyField(Partner)
@@ -121,10 +132,10 @@ def up(db: peewee.Database) -> None:
         created_at = UtcDateTimeField()
         created_by = peewee.CharField(max_length=60)
 
-    db.create_tables([Invoice, InvoiceLine, Payment, PaymentApplication, SupplierBill,
-                      SupplierBillLine, SupplierPayment])
-    for table in ("invoice", "invoice_line", "payment", "payment_application", "supplier_bill",
-                  "supplier_bill_line", "supplier_payment"):
+    db.create_tables([Invoice, InvoiceLine, Payment, PaymentApplication, CreditMemo,
+                      SupplierBill, SupplierBillLine, SupplierPayment])
+    for table in ("invoice", "invoice_line", "payment", "payment_application", "credit_memo",
+                  "supplier_bill", "supplier_bill_line", "supplier_payment"):
         refuse_changes(db, table)
     migrator = SchemaMigrator.from_database(db)
     migrate(

@@ -3,8 +3,9 @@
 from core.models.accounting import Account, CostLayer, FiscalPeriod, JournalEntry, JournalLine
 from core.models.audit import AuditEntry, AuditHead
 from core.models.company import Company
-from core.models.invoicing import (Invoice, InvoiceLine, Payment, PaymentApplication,
-                                   SupplierBill, SupplierBillLine, SupplierPayment)
+from core.models.invoicing import (CreditMemo, Invoice, InvoiceLine, Payment,
+                                   PaymentApplication, SupplierBill, SupplierBillLine,
+                                   SupplierPayment)
 from core.models.partners import Partner, PartnerAddress, PartnerEvidence
 from core.models.products import Product
 from core.models.purchasing import PurchaseOrder, PurchaseOrderLine
@@ -20,7 +21,7 @@ from core.models.stock import (Container, CountEntry, CountSheet, Location, Lot,
 from core.models.users import User
 
 __all__ = [
-    "Invoice", "InvoiceLine", "Payment", "PaymentApplication", "SupplierBill",
+    "CreditMemo", "Invoice", "InvoiceLine", "Payment", "PaymentApplication", "SupplierBill",
     "SupplierBillLine", "SupplierPayment",
     "Account", "CostLayer", "FiscalPeriod", "JournalEntry", "JournalLine",
     "DscsaLine", "DscsaPackage", "DscsaTransaction", "ExpectedPackage", "ExpectedReceipt",

@@ -60,6 +60,21 @@ class PaymentApplication(BaseModel):
     amount = MoneyField()
 
 
+class CreditMemo(BaseModel):
+    """Money given back on an invoice (a price correction, a short delivery agreed with the
+    customer): Sales Returns / Accounts Receivable; it lowers what the invoice is owed."""
+
+    number = peewee.CharField(max_length=20, unique=True)  # CM-000123
+    customer = peewee.ForeignKeyField(Partner)
+    invoice = peewee.ForeignKeyField(Invoice, backref="credit_memos")
+    memo_date = peewee.DateField()
+    amount = MoneyField()
+    reason = peewee.CharField(max_length=300)
+    entry = peewee.ForeignKeyField(JournalEntry)
+    created_at = UtcDateTimeField()
+    created_by = peewee.CharField(max_length=60)
+
+
 class SupplierBill(BaseModel):
     """A supplier's invoice, matched to its purchase order and what was received."""
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from peewee import fn
 
-from core.models import Invoice, Partner, Payment, PaymentApplication
+from core.models import CreditMemo, Invoice, Partner, Payment, PaymentApplication
 
 ZERO = Decimal("0.00")
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
@@ -59,10 +59,15 @@ def bucket(days_past_due: int) -> str:
 
 
 def open_invoices(customer_id: int | None = None) -> dict[int, list[OpenInvoice]]:
-    """Invoices with something left to pay, per customer, oldest due first."""
+    """Invoices with something left to pay (after payments and credit memos), per
+    customer, oldest due first."""
     paid = dict(PaymentApplication.select(PaymentApplication.invoice,
                                           fn.SUM(PaymentApplication.amount).coerce(False))
                 .group_by(PaymentApplication.invoice).tuples())
+    for invoice_id, credited in (CreditMemo.select(CreditMemo.invoice,
+                                                   fn.SUM(CreditMemo.amount).coerce(False))
+                                 .group_by(CreditMemo.invoice).tuples()):
+        paid[invoice_id] = (paid.get(invoice_id) or 0) + credited
     query = Invoice.select().order_by(Invoice.due_date, Invoice.id)
     if customer_id is not None:
         query = query.where(Invoice.customer == customer_id)

@@ -20,7 +20,7 @@ from peewee import fn
 
 from core.db import write_transaction
 from core.errors import InvalidInput, NotFound, RxDeskError
-from core.models import (Invoice, InvoiceLine, Partner, Payment, PaymentApplication, Product,
+from core.models import (CreditMemo, Invoice, InvoiceLine, Partner, Payment, PaymentApplication, Product,
                          SalesOrderLine, Shipment, ShipmentItem)
 from core.models.base import utc_now
 from core.money import CENT, parse_money
@@ -110,10 +110,46 @@ def raise_invoice(actor: Actor, shipment_id: int) -> InvoiceResult:
 
 
 def open_balance(invoice_id: int) -> Decimal:
+    """The invoice's total less payments applied and credit memos issued on it."""
     invoice = Invoice.get_by_id(invoice_id)
     paid = (PaymentApplication.select(fn.SUM(PaymentApplication.amount).coerce(False))
             .where(PaymentApplication.invoice == invoice_id).scalar())
-    return invoice.total - Decimal(paid or 0).scaleb(-2)
+    credited = (CreditMemo.select(fn.SUM(CreditMemo.amount).coerce(False))
+                .where(CreditMemo.invoice == invoice_id).scalar())
+    return invoice.total - Decimal((paid or 0) + (credited or 0)).scaleb(-2)
+
+
+def issue_credit_memo(actor: Actor, invoice_number: str, amount: str | Decimal,
+                      reason: str) -> str:
+    """Credit part or all of an invoice's open balance (Sales Returns / AR); returns the
+    memo's number. Returned goods come back through receiving; this is the money."""
+    value = parse_money(amount, "amount")
+    if not value:
+        raise InvalidInput("amount", "A credit memo is more than zero.")
+    if not (reason or "").strip():
+        raise InvalidInput("reason", "Say why the customer is credited.")
+    with write_transaction():
+        authorize(actor, Permission.POST_INVOICES)
+        invoice = Invoice.get_or_none(Invoice.number == (invoice_number or "").strip().upper())
+        if invoice is None:
+            raise NotFound("invoice", invoice_number)
+        owed = open_balance(invoice.id)
+        if value > owed:
+            raise InvalidInput("amount", f"{invoice.number} has {owed} open; a credit of "
+                               f"{value} is more. Credit at most the open balance.")
+        number = next_number("CM")
+        entry = post_entry(actor, [
+            Posting(AccountRole.SALES_RETURNS, debit=value, memo=number),
+            Posting(AccountRole.RECEIVABLES, credit=value, partner_id=invoice.customer_id,
+                    memo=number)], f"credit:{number}",
+            f"{number} on {invoice.number}: {reason.strip()}")
+        memo = CreditMemo.create(number=number, customer=invoice.customer_id, invoice=invoice,
+                                 memo_date=date.today(), amount=value,
+                                 reason=reason.strip()[:300], entry=entry,
+                                 created_at=utc_now(), created_by=actor.username)
+        audit.record(actor, "credit_memo", "credit_memo", memo.id,
+                     f"{number} {value} on {invoice.number}: {reason.strip()}")
+        return number
 
 
 def record_payment(actor: Actor, customer_id: int, amount: str | Decimal,

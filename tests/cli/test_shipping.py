@@ -132,6 +132,12 @@ def test_invoice_and_payment_commands(cli, ready):
     assert [(a["customer"], a["current"]) for a in aging] == [("Main Street Pharmacy", "33.00")]
     bad = cli("payment", "--customer", CUSTOMER_GLN, "--amount", "abc", db=ready)
     assert bad.code == 2 and "not an amount of money" in bad.err
+    credit = cli("credit-memo", "--invoice", "inv-000001", "--amount", "3.00", "--reason",
+                 "damaged carton", "--json", db=ready)
+    assert credit.code == 0, credit.err
+    assert json.loads(credit.out)["credit_memo"] == "CM-000001"
+    aging = json.loads(cli("ar-aging", "--json", db=ready).out)["customers"]
+    assert aging[0]["balance"] == "30.00"
 
 
 def test_export_journal_for_quickbooks_and_xero(cli, ready, tmp_path):

@@ -130,3 +130,22 @@ def test_an_invoice_past_due_beyond_the_threshold_holds_new_orders(stock):
         sales.confirm_order(office, order)
     invoicing.record_payment(office, pid, "41.50", [result.invoice])
     sales.confirm_order(office, order)  # paid: no longer held
+
+
+def test_a_credit_memo_lowers_what_the_invoice_is_owed(stock):
+    office = stock[Role.OFFICE]
+    pid, result = shipped(stock, 2)  # 83.00
+    with pytest.raises(InvalidInput, match="Say why"):
+        invoicing.issue_credit_memo(office, result.invoice, "10.00", " ")
+    with pytest.raises(InvalidInput, match="83.00 open"):
+        invoicing.issue_credit_memo(office, result.invoice, "90.00", "price error")
+    number = invoicing.issue_credit_memo(office, result.invoice, "8.30", "10% price error")
+    assert number.startswith("CM-")
+    invoice = Invoice.get(Invoice.number == result.invoice)
+    assert invoicing.open_balance(invoice.id) == Decimal("74.70")
+    assert role_balance(AccountRole.SALES_RETURNS) == Decimal("-8.30")  # contra income
+    (aging,) = ar_aging()
+    assert aging.balance == Decimal("74.70") == role_balance(AccountRole.RECEIVABLES)
+    with pytest.raises(PermissionDenied):
+        invoicing.issue_credit_memo(stock[Role.WAREHOUSE], result.invoice, "1.00", "x")
+    assert trial_balance().balanced
