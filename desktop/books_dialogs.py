@@ -311,7 +311,13 @@ class RecordPaymentDialog(QDialog):
             applied = sum(plan.applied.values(), ZERO)
             text = (f"Applies <b>{money(applied)}</b> to "
                     f"{', '.join(plan.applied) or 'no invoice'}; "
-                    f"<b>{money(plan.left)}</b> stays on account as a credit.")
+                    + (f"<b>{money(plan.left)}</b> stays on account as a credit."
+                       if plan.left else "nothing stays on account."))
+            partly = [(i.number, i.open - plan.applied[i.number]) for i in self.invoices
+                      if i.number in plan.applied and plan.applied[i.number] < i.open]
+            if partly:
+                text += " " + " ".join(f"{number} keeps {money(rest)} open."
+                                       for number, rest in partly)
             if plan.starved:
                 text += (f"<br><span style='color:#b3261e'>The payment is used up before "
                          f"{', '.join(plan.starved)}: untick "

@@ -79,7 +79,8 @@ def test_aging_shows_the_invoice_and_a_payment_through_the_dialog_lowers_the_bal
     # Oldest due first, up to the amount: both reached, 17.00 applied to the second.
     assert dialog.ticked() == {first, second}
     assert cells(dialog.invoices_model, "Applied") == ["$83.00", "$17.00"]
-    assert "$0.00</b> stays on account" in dialog.plan_label.text()
+    assert "nothing stays on account" in dialog.plan_label.text()
+    assert f"{second} keeps $24.50 open" in dialog.plan_label.text()
     dialog.amount_edit.setText("50")
     assert dialog.ticked() == {first}
     # Ticking the second by hand: the money runs out before it, the dialog says so.
