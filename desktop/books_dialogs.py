@@ -5,7 +5,6 @@ refuses is shown in the dialog, under the field it names or above the buttons.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from html import escape
@@ -21,7 +20,8 @@ from core.money import parse_money
 from core.permissions import Actor
 from core.queries.journal import EntryDetail, JournalLineRow
 from core.queries.partners import PartnerRow, search_partners
-from core.queries.receivables import OpenInvoice, open_invoices
+from core.queries.receivables import (OpenInvoice, PaymentPlan, oldest_first, open_invoices,
+                                      plan_payment)
 from core.services.accounting import reverse_entry
 from core.services.invoicing import METHODS, record_payment
 from desktop.books_models import OpenInvoicesModel, money, money_or_blank
@@ -44,42 +44,6 @@ def date_edit(day: date | None = None) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
     return edit
-
-
-@dataclass(frozen=True)
-class PaymentPlan:
-    """How a payment would be applied: each ticked invoice (oldest due first) up to its
-    open balance; `starved` are ticked invoices the money runs out before (the service
-    refuses those); `left` stays on the customer's account as credit."""
-
-    applied: dict[str, Decimal]
-    left: Decimal
-    starved: list[str]
-
-
-def plan_payment(invoices: list[OpenInvoice], ticked: set[str], amount: Decimal) -> PaymentPlan:
-    applied, starved, left = {}, [], amount
-    for invoice in sorted(invoices, key=lambda i: i.due_date):
-        if invoice.number not in ticked:
-            continue
-        take = min(invoice.open, left)
-        if take <= 0:
-            starved.append(invoice.number)
-        else:
-            applied[invoice.number] = take
-            left -= take
-    return PaymentPlan(applied, left, starved)
-
-
-def oldest_first(invoices: list[OpenInvoice], amount: Decimal) -> set[str]:
-    """The invoices a payment of `amount` reaches, oldest due first."""
-    ticked, left = set(), amount
-    for invoice in sorted(invoices, key=lambda i: i.due_date):
-        if left <= 0:
-            break
-        ticked.add(invoice.number)
-        left -= min(invoice.open, left)
-    return ticked
 
 
 class ApplyInvoicesModel(OpenInvoicesModel):

@@ -156,3 +156,41 @@ def credit_status(customer_id: int, adding: Decimal = ZERO, on: date | None = No
         reasons.append(f"an invoice is {oldest} days past due (hold after "
                        f"{customer.hold_past_due_days})")
     return CreditStatus(customer.name, balance, open_orders, limit, oldest, reasons)
+
+
+@dataclass(frozen=True)
+class PaymentPlan:
+    """How a payment would be applied: each ticked invoice (oldest due first) up to its
+    open balance; `starved` are ticked invoices the money runs out before (the service
+    refuses those); `left` stays on the customer's account as credit."""
+
+    applied: dict[str, Decimal]
+    left: Decimal
+    starved: list[str]
+
+
+def plan_payment(invoices: list[OpenInvoice], ticked: set[str],
+                 amount: Decimal) -> PaymentPlan:
+    """The rule `record_payment` applies, for a screen to preview it as the user types."""
+    applied, starved, left = {}, [], amount
+    for invoice in sorted(invoices, key=lambda i: (i.due_date, i.number)):
+        if invoice.number not in ticked:
+            continue
+        take = min(invoice.open, left)
+        if take <= 0:
+            starved.append(invoice.number)
+        else:
+            applied[invoice.number] = take
+            left -= take
+    return PaymentPlan(applied, left, starved)
+
+
+def oldest_first(invoices: list[OpenInvoice], amount: Decimal) -> set[str]:
+    """The invoices a payment of `amount` reaches, oldest due first."""
+    ticked, left = set(), amount
+    for invoice in sorted(invoices, key=lambda i: (i.due_date, i.number)):
+        if left <= 0:
+            break
+        ticked.add(invoice.number)
+        left -= min(invoice.open, left)
+    return ticked

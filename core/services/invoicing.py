@@ -25,6 +25,7 @@ from core.models import (CreditMemo, Invoice, InvoiceLine, Partner, Payment, Pay
 from core.models.base import utc_now
 from core.money import CENT, parse_money
 from core.permissions import Actor, Permission
+from core.queries.receivables import open_invoices, plan_payment
 from core.services import audit
 from core.services.access import authorize
 from core.services.accounting import Posting, post_entry
@@ -155,8 +156,9 @@ def issue_credit_memo(actor: Actor, invoice_number: str, amount: str | Decimal,
 def record_payment(actor: Actor, customer_id: int, amount: str | Decimal,
                    apply_to: Sequence[str] = (), received_on: date | None = None,
                    method: str = "check", reference: str = "") -> int:
-    """A customer's payment, applied to the invoices named (oldest first, each up to its
-    open balance); what is left is credit on the customer's account. One transaction."""
+    """A customer's payment, applied to the invoices named (oldest due first, each up to
+    its open balance: core.queries.receivables.plan_payment, which screens preview); what
+    is left is credit on the customer's account. One transaction."""
     value = parse_money(amount, "amount")
     if not value:
         raise InvalidInput("amount", "A payment is more than zero.")
@@ -167,27 +169,24 @@ def record_payment(actor: Actor, customer_id: int, amount: str | Decimal,
         customer = Partner.get_or_none(Partner.id == customer_id)
         if customer is None or not customer.is_customer:
             raise NotFound("customer", customer_id)
-        invoices = []
-        for number in apply_to:
-            invoice = Invoice.get_or_none(Invoice.number == number.strip().upper())
+        owed = {i.number: i for i in open_invoices(customer.id).get(customer.id, [])}
+        named: dict[str, Invoice] = {}
+        for text in apply_to:
+            invoice = Invoice.get_or_none(Invoice.number == text.strip().upper())
             if invoice is None:
-                raise NotFound("invoice", number)
+                raise NotFound("invoice", text)
             if invoice.customer_id != customer.id:
                 raise InvalidInput("apply", f"{invoice.number} is not {customer.name}'s "
                                    "invoice.")
-            invoices.append(invoice)
-        invoices.sort(key=lambda i: (i.due_date, i.id))
-        applications, left = [], value
-        for invoice in invoices:
-            owed = open_balance(invoice.id)
-            if owed <= 0:
+            if invoice.number not in owed:
                 raise InvalidInput("apply", f"{invoice.number} is already paid.")
-            take = min(owed, left)
-            if take <= 0:
-                raise InvalidInput("apply", f"The payment of {value} is used up before "
-                                   f"{invoice.number}; apply it to fewer invoices.")
-            applications.append((invoice, take))
-            left -= take
+            named[invoice.number] = invoice
+        plan = plan_payment(list(owed.values()), set(named), value)
+        if plan.starved:
+            raise InvalidInput("apply", f"The payment of {value} is used up before "
+                               f"{plan.starved[0]}; apply it to fewer invoices.")
+        applications = [(named[n], amount) for n, amount in plan.applied.items()]
+        left = plan.left
         number = next_number("PAY")
         entry = post_entry(actor, [
             Posting(AccountRole.CASH, debit=value, memo=number),
