@@ -7,26 +7,20 @@ its line number and nothing is recorded.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from core import settings
-from core.cli_support import (EXIT_OK, EXIT_USAGE, PROG, acting_user, json_option,
-                              open_ready, plain, print_json, read_scan_lines)
+from core.cli_support import (EXIT_OK, ScanProblems, acting_user, each_scan, json_option,
+                              open_ready, plain, print_json, read_scan_lines,
+                              report_scan_problems)
 from core.db import write_transaction
-from core.errors import InvalidInput, NotFound, RxDeskError
+from core.errors import InvalidInput, NotFound
 from core.queries.purchasing import po_by_number
 from core.services import receiving
 from core.services.epcis_import import import_epcis
 from core.services.receiving import Counted, Delivery, ReceiptResult
-
-
-class _ScanProblems(Exception):
-    def __init__(self, problems: list[tuple[int, str]]):
-        super().__init__(f"{len(problems)} scan(s) could not be counted")
-        self.problems = problems
 
 
 def add_receiving_commands(commands, command: Callable) -> None:
@@ -118,25 +112,12 @@ def cmd_receive(args, out: TextIO) -> int:
             if args.all:
                 receiving.scan_everything_expected(actor, delivery.asn_id)
             else:
-                problems = []
-                for line_no, data in scans:
-                    try:
-                        receiving.record_scan(actor, delivery, data, gs)
-                    except RxDeskError as error:
-                        problems.append((line_no, str(error)))
-                if problems:
-                    raise _ScanProblems(problems)
+                each_scan(scans, lambda data: receiving.record_scan(actor, delivery, data, gs))
             result = receiving.post_receipt(actor, delivery, putaway, args.note,
                                             final=args.final)
-    except _ScanProblems as failed:
-        if args.json:
-            print_json(out, {"receipt": None, "errors": [
-                {"line": n, "message": m} for n, m in failed.problems]})
-        for line_no, message in failed.problems:
-            print(f"{args.scans} line {line_no}: {message}", file=sys.stderr)
-        print(f"{PROG}: {len(failed.problems)} scan(s) could not be counted; nothing was "
-              "received.", file=sys.stderr)
-        return EXIT_USAGE
+    except ScanProblems as failed:
+        return report_scan_problems(out, failed, args.scans, args.json, "receipt", "counted",
+                                    "received")
     if args.json:
         print_json(out, _receipt_json(result))
     else:

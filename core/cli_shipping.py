@@ -8,15 +8,15 @@ all or nothing: every refused line is listed and nothing is packed or shipped.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import TextIO
 
 from core import settings
-from core.cli_support import (EXIT_OK, EXIT_USAGE, PROG, acting_user, json_option,
-                              open_ready, plain, print_json, read_scan_lines)
+from core.cli_support import (EXIT_OK, ScanProblems, acting_user, each_scan, json_option,
+                              open_ready, plain, print_json, read_scan_lines,
+                              report_scan_problems)
 from core.db import write_transaction
-from core.errors import InvalidInput, NotFound, RxDeskError
+from core.errors import InvalidInput, NotFound
 from core.ndc import NdcError
 from core.queries.partners import partner_by_gln
 from core.queries.products import product_by_ndc
@@ -24,12 +24,6 @@ from core.queries.sales import OrderDetail, order_detail, order_id_by_number
 from core.services import sales, shipping
 from core.services.sales import SoLineInput
 from core.services.shipping import ShipResult
-
-
-class _ScanProblems(Exception):
-    def __init__(self, problems: list[tuple[int, str]]):
-        super().__init__(f"{len(problems)} scan(s) could not be packed")
-        self.problems = problems
 
 
 def add_shipping_commands(commands, command: Callable) -> None:
@@ -143,24 +137,12 @@ def cmd_ship(args, out: TextIO) -> int:
                 result = shipping.ship_allocation(actor, order_id, args.per_carton)
             else:
                 shipment_id = shipping.start_packing(actor, order_id)
-                problems = []
-                for line_no, data in scans:
-                    try:
-                        shipping.pack_scan(actor, shipment_id, data, gs_replacement=gs)
-                    except RxDeskError as error:
-                        problems.append((line_no, str(error)))
-                if problems:
-                    raise _ScanProblems(problems)
+                each_scan(scans, lambda data: shipping.pack_scan(actor, shipment_id, data,
+                                                                 gs_replacement=gs))
                 result = shipping.ship(actor, shipment_id)
-    except _ScanProblems as failed:
-        if args.json:
-            print_json(out, {"shipment": None, "errors": [
-                {"line": n, "message": m} for n, m in failed.problems]})
-        for line_no, message in failed.problems:
-            print(f"{args.scans} line {line_no}: {message}", file=sys.stderr)
-        print(f"{PROG}: {len(failed.problems)} scan(s) could not be packed; nothing was "
-              "shipped.", file=sys.stderr)
-        return EXIT_USAGE
+    except ScanProblems as failed:
+        return report_scan_problems(out, failed, args.scans, args.json, "shipment",
+                                    "packed", "shipped")
     if args.json:
         print_json(out, _ship_json(result, order_id))
         return EXIT_OK

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from core import connection
 from core.db import parse_url
-from core.errors import AccountDisabled, DatabaseError, InvalidInput, NotFound
+from core.errors import AccountDisabled, DatabaseError, InvalidInput, NotFound, RxDeskError
 from core.permissions import Actor, Role
 from core.queries.users import list_users
 
@@ -86,3 +86,38 @@ def read_scan_lines(path: str) -> list[tuple[int, str]]:
     if not scans:
         raise InvalidInput("scans", f"{path} holds no scans.")
     return scans
+
+
+class ScanProblems(Exception):
+    """Scans of a file that could not be used, as (line number, message)."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        super().__init__(f"{len(problems)} scan(s) could not be used")
+        self.problems = problems
+
+
+def each_scan(scans: list[tuple[int, str]], handle) -> None:  # noqa: ANN001
+    """Hand every scan to `handle`; collect what it refuses, then raise them all at once
+    (inside the caller's transaction, so a file is used whole or not at all)."""
+    problems = []
+    for line_no, data in scans:
+        try:
+            handle(data)
+        except RxDeskError as error:
+            problems.append((line_no, str(error)))
+    if problems:
+        raise ScanProblems(problems)
+
+
+def report_scan_problems(out: TextIO, failed: ScanProblems, path: str, as_json: bool,
+                         key: str, verb: str, nothing: str) -> int:
+    """Each refused line as 'FILE line N: message' on stderr (and under "errors" in
+    --json, with `key` null), then what did not happen; exit 2."""
+    if as_json:
+        print_json(out, {key: None, "errors": [{"line": n, "message": m}
+                                               for n, m in failed.problems]})
+    for line_no, message in failed.problems:
+        print(f"{path} line {line_no}: {message}", file=sys.stderr)
+    print(f"{PROG}: {len(failed.problems)} scan(s) could not be {verb}; nothing was "
+          f"{nothing}.", file=sys.stderr)
+    return EXIT_USAGE

@@ -153,17 +153,23 @@ def issue_credit_memo(actor: Actor, invoice_number: str, amount: str | Decimal,
         return number
 
 
+def payment_amount(amount: str | Decimal, method: str) -> Decimal:
+    """A payment's amount (more than zero, whole cents) once its method is one we know."""
+    value = parse_money(amount, "amount")
+    if not value:
+        raise InvalidInput("amount", "A payment is more than zero.")
+    if method not in METHODS:
+        raise InvalidInput("method", f"Payment method is one of {', '.join(METHODS)}.")
+    return value
+
+
 def record_payment(actor: Actor, customer_id: int, amount: str | Decimal,
                    apply_to: Sequence[str] = (), received_on: date | None = None,
                    method: str = "check", reference: str = "") -> int:
     """A customer's payment, applied to the invoices named (oldest due first, each up to
     its open balance: core.queries.receivables.plan_payment, which screens preview); what
     is left is credit on the customer's account. One transaction."""
-    value = parse_money(amount, "amount")
-    if not value:
-        raise InvalidInput("amount", "A payment is more than zero.")
-    if method not in METHODS:
-        raise InvalidInput("method", f"Payment method is one of {', '.join(METHODS)}.")
+    value = payment_amount(amount, method)
     with write_transaction():
         authorize(actor, Permission.RECORD_PAYMENTS)
         customer = Partner.get_or_none(Partner.id == customer_id)

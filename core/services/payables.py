@@ -27,7 +27,7 @@ from core.permissions import Actor, Permission
 from core.services import audit
 from core.services.access import authorize
 from core.services.accounting import Posting, post_entry
-from core.services.invoicing import METHODS
+from core.services.invoicing import payment_amount
 from core.vocab import AccountRole
 
 ZERO = Decimal("0.00")
@@ -116,11 +116,7 @@ def bill_balance(bill_id: int) -> Decimal:
 
 def pay_bill(actor: Actor, bill_id: int, amount: str | Decimal, paid_on: date | None = None,
              method: str = "check", reference: str = "") -> int:
-    value = parse_money(amount, "amount")
-    if not value:
-        raise InvalidInput("amount", "A payment is more than zero.")
-    if method not in METHODS:
-        raise InvalidInput("method", f"Payment method is one of {', '.join(METHODS)}.")
+    value = payment_amount(amount, method)
     with write_transaction():
         authorize(actor, Permission.RECORD_PAYMENTS)
         bill = SupplierBill.get_or_none(SupplierBill.id == bill_id)
