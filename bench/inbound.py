@@ -408,13 +408,19 @@ def run(copies, scale: InboundScale, runs: int, folder: Path) -> list[Result]:
     return results
 
 
+def with_copies(body: Callable, admin_url: str | None, folder: Path) -> list[Result]:
+    """`body(copies)` on SQLite files in `folder` (admin_url None) or on throw-away
+    PostgreSQL databases, all dropped afterwards."""
+    copies = _SqliteCopies(folder) if admin_url is None else _PostgresCopies(admin_url)
+    try:
+        return body(copies)
+    finally:
+        copies.drop_all()
+
+
 def run_sqlite(scale: InboundScale, runs: int, folder: Path) -> list[Result]:
-    return run(_SqliteCopies(folder), scale, runs, folder)
+    return with_copies(lambda copies: run(copies, scale, runs, folder), None, folder)
 
 
 def run_postgres(admin_url: str, scale: InboundScale, runs: int, folder: Path) -> list[Result]:
-    copies = _PostgresCopies(admin_url)
-    try:
-        return run(copies, scale, runs, folder)
-    finally:
-        copies.drop_all()
+    return with_copies(lambda copies: run(copies, scale, runs, folder), admin_url, folder)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from bench.inbound import _median_of, _open, _PostgresCopies, _Raw, _SqliteCopies, log
+from bench.inbound import _median_of, _open, _Raw, log, with_copies
 from bench.measure import Result, percentiles
 from core import connection
 from core.db import close_database
@@ -254,15 +254,11 @@ def t3_timing(copies, scale: OutboundScale, runs: int, folder: Path) -> Result:
 
 
 def run_sqlite(scale: OutboundScale, runs: int, folder: Path) -> list[Result]:
-    return run(_SqliteCopies(folder), scale, runs, folder)
+    return with_copies(lambda copies: run(copies, scale, runs, folder), None, folder)
 
 
 def run_postgres(admin_url: str, scale: OutboundScale, runs: int, folder: Path) -> list[Result]:
-    copies = _PostgresCopies(admin_url)
-    try:
-        return run(copies, scale, runs, folder)
-    finally:
-        copies.drop_all()
+    return with_copies(lambda copies: run(copies, scale, runs, folder), admin_url, folder)
 
 
 # ------------------------------------------------- pack-station scans at inventory scale
