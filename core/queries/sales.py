@@ -11,11 +11,13 @@ from decimal import Decimal
 from peewee import fn
 
 from core.errors import NotFound
-from core.models import (Allocation, Location, Lot, Partner, PartnerAddress, Product,
-                         SalesOrder, SalesOrderLine, Shipment, ShipmentItem, StockBalance)
+from core.models import (Allocation, Carton, CustomerPrice, Location, Lot, Partner,
+                         PartnerAddress, Product, SalesOrder, SalesOrderLine,
+                         Shipment, ShipmentItem, StockBalance)
 from core.ndc import Ndc
-from core.queries.paging import PAGE
-from core.vocab import LocationKind, PackageStatus, ShipmentStatus, SoStatus
+from core.queries.atp import AtpStatus, atp_statuses
+from core.queries.paging import PAGE, contains
+from core.vocab import AddressKind, LocationKind, PackageStatus, ShipmentStatus, SoStatus
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class OrderRow:
     status: SoStatus
     customer_po: str
     created_at: datetime
+    line_count: int = 0
+    total: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,12 @@ class OrderDetail:
     min_shelf_life_days: int
     note: str
     lines: list[OrderLineRow]
+    created_by: str = ""
+    confirmed_at: datetime | None = None
+    confirmed_by: str = ""
+    closed_reason: str = ""
+    backorder_of: str = ""  # the order number this one backorders
+    backorders: tuple[str, ...] = ()  # orders created for what this one shipped short
 
     @property
     def total(self) -> Decimal:
@@ -84,20 +94,52 @@ def ndc_text(product: Product) -> str:
                product.ndc_layout).ndc10
 
 
-def _row(order: SalesOrder, customer: str) -> OrderRow:
+def _row(order: SalesOrder, customer: str, line_count: int = 0,
+         total: Decimal = Decimal("0.00")) -> OrderRow:
     return OrderRow(order.id, order.number, order.customer_id, customer,
-                    SoStatus(order.status), order.customer_po, order.created_at)
+                    SoStatus(order.status), order.customer_po, order.created_at, line_count,
+                    total)
 
 
-def list_orders(status: SoStatus | None = None, customer_id: int | None = None,
-                offset: int = 0, limit: int = PAGE) -> list[OrderRow]:
-    query = (SalesOrder.select(SalesOrder, Partner.name).join(Partner)
-             .order_by(SalesOrder.id.desc()).offset(offset).limit(limit))
+def _filtered(status: SoStatus | None, customer_id: int | None, text: str):
+    query = SalesOrder.select(SalesOrder, Partner.name).join(Partner)
     if status:
         query = query.where(SalesOrder.status == status.value)
     if customer_id:
         query = query.where(SalesOrder.customer == customer_id)
-    return [_row(o, o.customer.name) for o in query]
+    text = (text or "").strip()
+    if text:
+        query = query.where(contains(SalesOrder.number, text) | contains(Partner.name, text)
+                            | contains(SalesOrder.customer_po, text))
+    return query
+
+
+def _totals(order_ids: list[int]) -> dict[int, tuple[int, Decimal]]:
+    """(line count, total) per order in one grouped query; money summed in cents."""
+    if not order_ids:
+        return {}
+    cents = fn.SUM(SalesOrderLine.quantity * SalesOrderLine.unit_price)
+    query = (SalesOrderLine.select(SalesOrderLine.order, fn.COUNT(SalesOrderLine.id),
+                                   cents.coerce(False))
+             .where(SalesOrderLine.order.in_(order_ids)).group_by(SalesOrderLine.order).tuples())
+    return {order: (count, Decimal(int(total or 0)).scaleb(-2))
+            for order, count, total in query}
+
+
+def count_orders(status: SoStatus | None = None, customer_id: int | None = None,
+                 text: str = "") -> int:
+    return _filtered(status, customer_id, text).count()
+
+
+def list_orders(status: SoStatus | None = None, customer_id: int | None = None,
+                offset: int = 0, limit: int = PAGE, text: str = "") -> list[OrderRow]:
+    """A page of orders, newest first; `text` matches the order number, the customer's
+    name or the customer's PO number."""
+    orders = list(_filtered(status, customer_id, text).order_by(SalesOrder.id.desc())
+                  .offset(offset).limit(limit))
+    totals = _totals([o.id for o in orders])
+    return [_row(o, o.customer.name, *totals.get(o.id, (0, Decimal("0.00"))))
+            for o in orders]
 
 
 def order_detail(order_id: int) -> OrderDetail:
@@ -127,8 +169,108 @@ def order_detail(order_id: int) -> OrderDetail:
         for line in lines]
     a = order.ship_to
     ship_to = ", ".join(p for p in (a.name, a.street, a.city, a.state, a.postal_code) if p)
-    return OrderDetail(_row(order, order.customer.name), order.customer.gln or "", ship_to,
-                       order.min_shelf_life_days, order.note, rows)
+    backorder_of = (SalesOrder.select(SalesOrder.number)
+                    .where(SalesOrder.id == order.backorder_of_id).scalar()
+                    if order.backorder_of_id else "")
+    backorders = tuple(number for (number,) in SalesOrder.select(SalesOrder.number).where(
+        SalesOrder.backorder_of == order.id).order_by(SalesOrder.id).tuples())
+    total = sum((line.amount for line in rows), Decimal("0.00"))
+    return OrderDetail(_row(order, order.customer.name, len(rows), total),
+                       order.customer.gln or "", ship_to, order.min_shelf_life_days,
+                       order.note, rows, order.created_by, order.confirmed_at,
+                       order.confirmed_by, order.closed_reason, backorder_of or "", backorders)
+
+
+@dataclass(frozen=True)
+class OrderShipmentRow:
+    """One shipment of an order, as the order's screen lists it with its documents."""
+
+    id: int
+    number: str
+    status: ShipmentStatus
+    created_at: datetime
+    shipped_at: datetime | None
+    cartons: int
+    units: int
+
+
+def order_shipments(order_id: int) -> list[OrderShipmentRow]:
+    """The order's shipments, oldest first, with their carton and unit counts (three
+    queries whatever their size)."""
+    shipments = list(Shipment.select().where(Shipment.order == order_id)
+                     .order_by(Shipment.id))
+    ids = [s.id for s in shipments]
+    if not ids:
+        return []
+    cartons = dict(Carton.select(Carton.shipment, fn.COUNT(Carton.id))
+                   .where(Carton.shipment.in_(ids)).group_by(Carton.shipment).tuples())
+    units = dict(ShipmentItem.select(ShipmentItem.shipment, fn.SUM(ShipmentItem.quantity))
+                 .where(ShipmentItem.shipment.in_(ids)).group_by(ShipmentItem.shipment)
+                 .tuples())
+    return [OrderShipmentRow(s.id, s.number, ShipmentStatus(s.status), s.created_at,
+                             s.shipped_at, cartons.get(s.id, 0), int(units.get(s.id) or 0))
+            for s in shipments]
+
+
+@dataclass(frozen=True)
+class ShipToChoice:
+    id: int
+    name: str
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    is_default: bool
+
+    def one_line(self) -> str:
+        return ", ".join(p for p in (self.name, self.street, self.city,
+                                     f"{self.state} {self.postal_code}".strip()) if p)
+
+
+@dataclass(frozen=True)
+class CustomerChoice:
+    """An active customer as the new-order form offers it: where it ships, the shelf
+    life it asks for, and whether it may be sold to today."""
+
+    id: int
+    name: str
+    gln: str
+    min_shelf_life_days: int
+    ship_tos: tuple[ShipToChoice, ...]
+    atp: AtpStatus
+
+
+def order_customers(limit: int = 5000) -> list[CustomerChoice]:
+    """Active customers by name with their ship-to addresses (default first) and their
+    authorization today, in four queries (a small distributor has a few hundred)."""
+    customers = list(Partner.select().where(Partner.is_customer & Partner.active)
+                     .order_by(Partner.name, Partner.id).limit(limit))
+    ids = [c.id for c in customers]
+    addresses: dict[int, list[ShipToChoice]] = defaultdict(list)
+    for a in (PartnerAddress.select().where(PartnerAddress.partner.in_(ids)
+                                            & (PartnerAddress.kind == AddressKind.SHIP_TO.value))
+              .order_by(PartnerAddress.is_default.desc(), PartnerAddress.id) if ids else ()):
+        addresses[a.partner_id].append(ShipToChoice(a.id, a.name, a.street, a.city, a.state,
+                                                    a.postal_code, a.is_default))
+    statuses = atp_statuses(ids)
+    return [CustomerChoice(c.id, c.name, c.gln or "", c.min_shelf_life_days,
+                           tuple(addresses[c.id]), statuses[c.id]) for c in customers]
+
+
+def default_prices(customer_id: int | None,
+                   product_ids: list[int]) -> dict[int, tuple[Decimal, str]]:
+    """What each product sells for to this customer when nobody overrides it: the
+    customer's contract price, else the list price; (price, 'customer' | 'list')."""
+    if not product_ids:
+        return {}
+    prices = {pid: (price, "list") for pid, price in Product.select(
+        Product.id, Product.list_price).where(Product.id.in_(product_ids)).tuples()}
+    if customer_id:
+        for pid, price in (CustomerPrice.select(CustomerPrice.product, CustomerPrice.price)
+                           .where((CustomerPrice.customer == customer_id)
+                                  & CustomerPrice.product.in_(product_ids)).tuples()):
+            prices[pid] = (price, "customer")
+    return prices
 
 
 @dataclass(frozen=True)
