@@ -24,6 +24,7 @@ from desktop.screens.partners import PartnersScreen
 from desktop.screens.products import ProductsScreen
 from desktop.screens.purchase_orders import PurchaseOrdersScreen
 from desktop.screens.receiving import ReceivingScreen
+from desktop.screens.sales_orders import SalesOrdersScreen
 from desktop.screens.users import UsersScreen
 from desktop.session import Session
 from desktop.tasks import runner, show_message
@@ -31,8 +32,8 @@ from desktop.version import app_version
 
 SCREENS: tuple[type[Screen], ...] = (
     HomeScreen, InventoryScreen, LocationsScreen, CountsScreen, ProductsScreen, PartnersScreen,
-    PurchaseOrdersScreen, ReceivingScreen, PackStationScreen, BooksScreen, CompanyScreen,
-    UsersScreen, AuditScreen)
+    PurchaseOrdersScreen, SalesOrdersScreen, ReceivingScreen, PackStationScreen, BooksScreen,
+    CompanyScreen, UsersScreen, AuditScreen)
 LICENSE = "AGPL-3.0-or-later"
 
 
