@@ -285,7 +285,9 @@ class Availability:
 
 
 def availability(product_id: int, min_shelf_life_days: int = 0,
-                 today: date | None = None) -> Availability:
+                 today: date | None = None, order_id: int | None = None) -> Availability:
+    """`order_id`: the order asking; what it already holds is "reserved for this order",
+    not "allocated to other orders"."""
     today = today or date.today()
     earliest = today + timedelta(days=max(min_shelf_life_days, 1))
     product = Product.get_or_none(Product.id == product_id)
@@ -297,10 +299,14 @@ def availability(product_id: int, min_shelf_life_days: int = 0,
             .join(Location, on=(StockBalance.location == Location.id))
             .where((StockBalance.product == product_id) & (StockBalance.quantity > 0))
             .tuples())
-    reserved = dict(((lot, loc), qty) for lot, loc, qty in (
-        Allocation.select(Allocation.lot, Allocation.location, fn.SUM(Allocation.quantity))
-        .join(Lot).where(Lot.product == product_id)
-        .group_by(Allocation.lot, Allocation.location).tuples()))
+    reserved: dict[tuple[int, int], int] = defaultdict(int)
+    own: dict[tuple[int, int], int] = defaultdict(int)
+    for lot, loc, order, qty in (
+            Allocation.select(Allocation.lot, Allocation.location, SalesOrderLine.order,
+                              fn.SUM(Allocation.quantity))
+            .join(Lot).switch(Allocation).join(SalesOrderLine).where(Lot.product == product_id)
+            .group_by(Allocation.lot, Allocation.location, SalesOrderLine.order).tuples()):
+        (own if order_id is not None and order == order_id else reserved)[(lot, loc)] += qty
     buckets: dict[str, int] = defaultdict(int)
     on_hand = allocatable = 0
     for lot_id, location_id, status, quantity, expiry, kind in rows:
@@ -318,10 +324,13 @@ def availability(product_id: int, min_shelf_life_days: int = 0,
             buckets[f"expires before the {min_shelf_life_days}-day shelf-life minimum"
                     if min_shelf_life_days else "expires today"] += quantity
         else:
-            held = min(reserved.get((lot_id, location_id), 0), quantity)
+            mine = min(own.get((lot_id, location_id), 0), quantity)
+            held = min(reserved.get((lot_id, location_id), 0), quantity - mine)
+            if mine:
+                buckets["reserved for this order"] += mine
             if held:
                 buckets["allocated to other orders"] += held
-            allocatable += quantity - held
+            allocatable += quantity - mine - held
     blocked = sorted(((k, v) for k, v in buckets.items() if v), key=lambda kv: -kv[1])
     return Availability(product.name, on_hand, allocatable, blocked)
 

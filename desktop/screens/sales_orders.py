@@ -681,14 +681,15 @@ class SalesOrdersScreen(Screen):
         if detail is None or line is None or not self.why_button.isEnabled():
             return
         days, number = detail.min_shelf_life_days, detail.order.number
-        product_id = line.product_id
+        product_id, order_id = line.product_id, detail.order.id
 
         def show(found) -> None:
             dialog = AvailabilityDialog(number, line, days, found, self)
             self.dialog = dialog
             dialog.open()
 
-        run_task(self, lambda: availability(product_id, days), show, self._action_failed)
+        run_task(self, lambda: availability(product_id, days, order_id=order_id), show,
+                 self._action_failed)
 
     # -- documents ---------------------------------------------------------------------
 

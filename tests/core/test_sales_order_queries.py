@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from core.models import Partner
 from core.permissions import Role
-from core.queries.sales import (count_orders, default_prices, list_orders, order_customers,
-                                order_detail, order_shipments)
+from core.queries.sales import (availability, count_orders, default_prices, list_orders,
+                                order_customers, order_detail, order_shipments)
 from core.services import sales, shipping
 from core.services.sales import SoLineInput
 from core.vocab import ShipmentStatus, SoStatus
@@ -57,3 +57,19 @@ def test_customers_prices_and_shipments(stock):  # noqa: F811
     (shipment,) = order_shipments(order_id)
     assert shipment.id == shipment_id and shipment.status is ShipmentStatus.SHIPPED
     assert (shipment.cartons, shipment.units) == (2, 3) and shipment.shipped_at is not None
+
+
+def test_availability_tells_this_orders_reservations_from_others(stock):  # noqa: F811
+    office = stock[Role.OFFICE]
+    main = customer(stock)
+    first = sales.create_order(office, main, [SoLineInput(GTIN, 4)])
+    second = sales.create_order(office, main, [SoLineInput(GTIN, 9)])
+    sales.confirm_order(office, first)
+    sales.confirm_order(office, second)  # 6 of 9: backordered 3
+    product_id = order_detail(second).lines[0].product_id
+    found = availability(product_id, order_id=second)
+    assert found.allocatable == 0
+    assert dict(found.blocked) == {"reserved for this order": 6,
+                                   "allocated to other orders": 4, "quarantined": 3,
+                                   "expired": 2}
+    assert dict(availability(product_id).blocked)["allocated to other orders"] == 10
