@@ -145,7 +145,7 @@ class NewSalesOrderDialog(QDialog):
         super().__init__(parent)
         self.actor = actor
         self.setWindowTitle("New sales order")
-        self.setMinimumSize(1060, 620)
+        self.setMinimumSize(1180, 700)
         self.result: int | None = None
         self.confirm_after = False
         self.customers: dict[int, CustomerChoice] = {}
@@ -155,8 +155,8 @@ class NewSalesOrderDialog(QDialog):
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(12)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
         layout.addLayout(grid, 1)
 
         # -- the order ---------------------------------------------------------------

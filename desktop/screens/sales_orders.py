@@ -75,9 +75,9 @@ def quantity_text(value: int) -> str:
 
 
 def allocated_from(line: OrderLineRow) -> str:
-    """Where the reserved units are: one "lot · exp date · bin ×qty" per lot and bin."""
-    return "\n".join(f"{a.lot_number} · exp {a.expiry.isoformat()} · {a.location} "
-                     f"×{a.quantity:,}" for a in line.allocations)
+    """Where the reserved units are: one "lot · expiry · bin ×qty" per lot and bin."""
+    return "\n".join(f"{a.lot_number} · {a.expiry.isoformat()} · {a.location} ×{a.quantity:,}"
+                     for a in line.allocations)
 
 
 class SalesOrdersModel(PagedTableModel[OrderRow]):
@@ -107,18 +107,19 @@ class SalesOrdersModel(PagedTableModel[OrderRow]):
 class OrderLinesModel(RowTableModel[OrderLineRow]):
     columns = (
         Column("#", lambda line: str(line.line_no), align_right=True),
-        Column("NDC", lambda line: line.ndc),
-        Column("Product", lambda line: line.product),
+        Column("Product", lambda line: f"{line.product}\nNDC {line.ndc}"),
         Column("Ordered", lambda line: f"{line.quantity:,}", align_right=True),
         Column("Allocated", lambda line: quantity_text(line.allocated), align_right=True),
         Column("Lot · expiry · bin", allocated_from),
         Column("Packed", lambda line: quantity_text(line.packed), align_right=True),
         Column("Shipped", lambda line: quantity_text(line.shipped), align_right=True),
-        Column("Backordered", lambda line: "", align_right=True),  # set per order below
-        Column("Unit price", lambda line: money_text(line.unit_price), align_right=True),
-        Column("Amount", lambda line: money_text(line.amount), align_right=True),
+        Column("Backorder", lambda line: "", align_right=True),  # set per order below
+        Column("Amount", lambda line: f"{money_text(line.amount)}\n@ "
+               f"{money_text(line.unit_price)}"
+               + (" override" if line.price_source == "override" else ""),
+               align_right=True),
     )
-    PRODUCT, LOTS, BACKORDERED, PRICE = 2, 5, 8, 9
+    PRODUCT, LOTS, BACKORDERED, PRICE = 1, 4, 7, 8
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -140,13 +141,13 @@ class OrderLinesModel(RowTableModel[OrderLineRow]):
             if role == Qt.ItemDataRole.ToolTipRole and short:
                 return "Select the line and use Why not allocatable? to see what holds it."
         if role == Qt.ItemDataRole.ToolTipRole:
-            if index.column() == self.PRICE and line.price_source == "override":
-                return "A price override"
+            if index.column() == self.PRICE:
+                return (f"{line.quantity:,} × {money_text(line.unit_price)} "
+                        f"({line.price_source} price)")
             if index.column() == self.LOTS and line.allocations:
                 return allocated_from(line)
-        if (index.column() == self.PRICE and line.price_source == "override"
-                and role == Qt.ItemDataRole.DisplayRole):
-            return f"{money_text(line.unit_price)} (override)"
+            if index.column() == self.PRODUCT:
+                return f"{line.product}\nNDC {line.ndc} · GTIN {line.gtin}"
         return super().data(index, role)
 
 
@@ -225,9 +226,15 @@ class OrderDetailPanel(QFrame):
         why_row.addStretch()
         column.addLayout(why_row)
         self.shipments_box = QWidget()
-        shipments_row = QHBoxLayout(self.shipments_box)
-        shipments_row.setContentsMargins(0, 4, 0, 0)
+        shipments_column = QVBoxLayout(self.shipments_box)
+        shipments_column.setContentsMargins(0, 4, 0, 0)
+        shipments_column.setSpacing(4)
+        caption = QLabel("Shipments")
+        caption.setObjectName("sectionTitle")
+        shipments_column.addWidget(caption)
+        shipments_row = QHBoxLayout()
         shipments_row.setSpacing(12)
+        shipments_column.addLayout(shipments_row)
         self.shipments_model = ShipmentsModel(self)
         self.shipments_table = _small_table(self.shipments_model, 2)
         self.shipments_table.setItemDelegateForColumn(ShipmentsModel.STATUS,
@@ -288,14 +295,14 @@ class OrderDetailPanel(QFrame):
                             else ""))
         if order.customer_po:
             facts.append(f"customer PO {escape(order.customer_po)}")
-        facts.append(f"ship to {escape(detail.ship_to)}")
-        facts.append(f"shelf life at least {detail.min_shelf_life_days} days"
-                     if detail.min_shelf_life_days else "no shelf-life minimum")
         if detail.backorder_of:
             facts.append(f"backorder of {escape(detail.backorder_of)}")
         if detail.backorders:
             facts.append("the rest is on backorder as " + ", ".join(detail.backorders))
-        self.facts_label.setText(" · ".join(facts))
+        shipping = [f"Ship to {escape(detail.ship_to)}",
+                    f"shelf life at least {detail.min_shelf_life_days} days"
+                    if detail.min_shelf_life_days else "no shelf-life minimum"]
+        self.facts_label.setText(" · ".join(facts) + "<br>" + " · ".join(shipping))
         notes = []
         if order.status is SoStatus.CANCELLED and detail.closed_reason:
             notes.append(f"<b>Cancelled:</b> {escape(detail.closed_reason)}")
@@ -543,6 +550,7 @@ class SalesOrdersScreen(Screen):
         self.cancel_button.setEnabled(status in CANCELLABLE)
         self.pick_list_button.setEnabled(status in PICKABLE)
         line = self.detail_panel.selected_line() if detail else None
+        self.why_button.setVisible(status in (*OPEN, SoStatus.PICKING))
         self.why_button.setEnabled(line is not None and status in (*OPEN, SoStatus.PICKING)
                                    and line.backordered > 0)
         shipment = self.detail_panel.selected_shipment() if detail else None
