@@ -119,7 +119,7 @@ class OrderLinesModel(RowTableModel[OrderLineRow]):
                + (" override" if line.price_source == "override" else ""),
                align_right=True),
     )
-    PRODUCT, LOTS, BACKORDERED, PRICE = 1, 4, 7, 8
+    PRODUCT, LOTS, PACKED, SHIPPED, BACKORDERED, PRICE = 1, 4, 5, 6, 7, 8
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -206,6 +206,8 @@ class OrderDetailPanel(QFrame):
         self.total_label = QLabel()
         title_row.addWidget(self.total_label)
         column.addLayout(title_row)
+        self.counts_label = QLabel()
+        column.addWidget(self.counts_label)
         self.facts_label = QLabel()
         self.facts_label.setObjectName("muted")
         self.facts_label.setWordWrap(True)
@@ -217,6 +219,8 @@ class OrderDetailPanel(QFrame):
         self.lines_table = _small_table(self.lines_model, OrderLinesModel.PRODUCT)
         self.lines_table.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
+        self.lines_table.setWordWrap(True)  # a narrow window wraps the product's name
+        self.lines_table.setTextElideMode(Qt.TextElideMode.ElideNone)
         column.addWidget(self.lines_table, 1)
         self.why_button = QPushButton("&Why not allocatable?")
         self.why_button.setToolTip("For the selected backordered line: the stock on hand "
@@ -278,15 +282,15 @@ class OrderDetailPanel(QFrame):
         allocated = sum(line.allocated for line in lines)
         shipped = sum(line.shipped for line in lines)
         short = sum(self.lines_model.backordered(line) for line in lines)
-        parts = [plural(len(lines), "line"), f"{ordered:,} ordered"]
+        self.total_label.setText(f"<b>Total {money_text(detail.total)}</b>")
+        counts = [plural(len(lines), "line"), f"{ordered:,} ordered"]
         if allocated:
-            parts.append(f"{allocated:,} allocated")
+            counts.append(f"{allocated:,} allocated")
         if shipped:
-            parts.append(f"{shipped:,} shipped")
+            counts.append(f"{shipped:,} shipped")
         if short:
-            parts.append(f"<span style='color:#8c1d18'>{short:,} on backorder</span>")
-        self.total_label.setText(" · ".join(parts) + f" · <b>Total {money_text(detail.total)}"
-                                 "</b>")
+            counts.append(f"<span style='color:#8c1d18'>{short:,} on backorder</span>")
+        self.counts_label.setText(" · ".join(counts))
         facts = [f"Created {local_date(order.created_at)}"
                  + (f" by {escape(detail.created_by)}" if detail.created_by else "")]
         if detail.confirmed_at:
@@ -311,6 +315,13 @@ class OrderDetailPanel(QFrame):
         self.note_label.setText("<br>".join(notes))
         self.note_label.setVisible(bool(notes))
         self.lines_model.set_rows(lines)
+        # Only the stages this order has reached: room for the product on a laptop.
+        for number, hidden in (
+                (OrderLinesModel.LOTS, not any(line.allocations for line in lines)),
+                (OrderLinesModel.PACKED, not any(line.packed for line in lines)),
+                (OrderLinesModel.SHIPPED, not any(line.shipped for line in lines)),
+                (OrderLinesModel.BACKORDERED, not self.lines_model.show_backorders)):
+            self.lines_table.setColumnHidden(number, hidden)
         self.shipments_model.set_rows(shipments)
         self.shipments_box.setVisible(bool(shipments))
         if shipments:
@@ -569,11 +580,12 @@ class SalesOrdersScreen(Screen):
         self.changed.emit({AREA})
 
     def _show_result(self, tone: str, text: str) -> None:
-        self.result_label.setObjectName({"ok": "okBanner", "warn": "warning"}.get(tone,
-                                                                                 "danger"))
+        name = {"ok": "okBanner", "warn": "warning"}.get(tone, "danger")
+        self.result_label.setObjectName(name)
         self.result_label.setText(text)
-        self.result_label.style().unpolish(self.result_label)
-        self.result_label.style().polish(self.result_label)
+        # A (changed) style sheet of its own re-applies the padding too; unpolish and
+        # polish after the objectName change recolour the label but keep no padding.
+        self.result_label.setStyleSheet(f"/* {name} */")
         self.result_label.show()
 
     def new_order(self) -> None:

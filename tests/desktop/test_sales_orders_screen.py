@@ -254,7 +254,7 @@ def test_a_backorder_shows_why_and_is_allocated_when_stock_arrives(
     assert "10 of 15 units allocated" in text and "Atorvastatin" in text and "×5" in text
     panel = screen.detail_panel
     assert column(panel.lines_model, "Backorder") == ["5"]
-    assert "5 on backorder" in panel.total_label.text()
+    assert "5 on backorder" in panel.counts_label.text()
     assert screen.allocate_button.isEnabled()
     assert not screen.why_button.isEnabled()  # no line selected yet
     panel.lines_table.selectRow(0)
@@ -398,6 +398,7 @@ def test_screenshot_with_a_few_orders(qtbot, wait_tasks, db, stock, tmp_path):  
     main = customer(stock, min_shelf_life_days=30)
     oak = customer(stock, "Oak Clinic Pharmacy", gln="0614141000043")
     lapsed = blocked_customer(stock)
+    sales.set_customer_price(stock[Role.OWNER], main, BULK_GTIN, "1.25")
     shipped_id = sales.create_order(office, oak, [SoLineInput(GTIN, 2)], customer_po="OC-17")
     sales.confirm_order(office, shipped_id)
     shipping.ship(lead, shipping.auto_pack(lead, shipped_id))
@@ -437,3 +438,38 @@ def test_screenshot_with_a_few_orders(qtbot, wait_tasks, db, stock, tmp_path):  
     wait_tasks()
     assert screen.detail_panel.shipments_box.isVisible()
     assert window.grab().save(str(tmp_path / "sales-orders-shipped.png"))
+
+
+def test_credit_hold_is_overridden_only_with_permission_and_a_reason(
+        qtbot, wait_tasks, db, stock):  # noqa: F811
+    from core.models import Partner
+
+    from tests.desktop.conftest import find_button
+
+    office = stock[Role.OFFICE]
+    main = customer(stock)
+    Partner.update(credit_limit=Decimal("50.00")).where(Partner.id == main).execute()
+    order_id = sales.create_order(office, main, [SoLineInput(GTIN, 3)])
+    screen = so_screen(qtbot, wait_tasks, db, office)
+    screen.confirm_button.click()
+    wait_tasks()
+    (box,) = message_boxes()
+    assert box.windowTitle() == "Credit hold" and "over the credit limit of 50.00" in box.text()
+    assert [b.text() for b in box.buttons()] == ["OK"]  # office may not override
+    box.close()
+    assert order_detail(order_id).order.status is SoStatus.DRAFT
+
+    screen = so_screen(qtbot, wait_tasks, db, stock[Role.OWNER])
+    screen.confirm_button.click()
+    wait_tasks()
+    box = next(b for b in message_boxes() if b.parent() is screen)
+    find_button(box, "Confirm anyway…").click()
+    dialog = screen.dialog
+    assert isinstance(dialog, ReasonDialog)
+    dialog.reason_edit.setText("payment promised by phone")
+    dialog.ok_button.click()
+    wait_tasks()
+    assert not dialog.isVisible()
+    assert column(screen.model, "Status") == ["Allocated"]
+    assert any("credit hold overridden" in e.summary and "payment promised" in e.summary
+               for e in recent_entries())
