@@ -65,6 +65,9 @@ COMPANY_OPTIONS = (
     ("--license-expiry", "license_expiry", "license expiry date, YYYY-MM-DD"),
     ("--dea-number", "dea_number", "DEA registration number"),
     ("--dea-expiry", "dea_expiry", "DEA registration expiry date, YYYY-MM-DD"),
+    ("--remit-to", "remit_to", "where customers send payment, printed on invoices and "
+     "statements (lines separated by \\n: lockbox address, bank, ACH routing/account)"),
+    ("--billing-email", "billing_email", "email printed on invoices for billing questions"),
 )
 COMPANY_LABELS = {
     "legal_name": "Legal name", "street": "Street", "city": "City", "state": "State",
@@ -72,7 +75,8 @@ COMPANY_LABELS = {
     "gs1_prefix_length": "GS1 prefix length", "phone": "Phone",
     "license_state": "License state", "license_number": "License number",
     "license_expiry": "License expiry", "dea_number": "DEA number",
-    "dea_expiry": "DEA expiry", "is_demo": "Demo database",
+    "dea_expiry": "DEA expiry", "is_demo": "Demo database", "remit_to": "Remit to",
+    "billing_email": "Billing email",
 }
 
 
@@ -296,7 +300,11 @@ def read_password(path: str | None, prompt: str, confirm: bool, field: str = "pa
 
 
 def _company_changes(args, names: Sequence[str]) -> dict[str, object]:
-    return {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+    changes = {name: getattr(args, name) for name in names
+               if getattr(args, name, None) is not None}
+    if "remit_to" in changes:  # one shell argument, several printed lines
+        changes["remit_to"] = changes["remit_to"].replace("\\n", "\n")
+    return changes
 
 
 def _company_dict(profile: CompanyProfile) -> dict[str, object]:
@@ -309,6 +317,8 @@ def _print_company(out: TextIO, profile: CompanyProfile) -> None:
         if key == "is_demo":
             value = "yes" if value else "no"
         shown = "" if value is None else plain(value)
+        if key == "remit_to":
+            shown = shown.replace("\n", "\n" + " " * (width + 2))
         out.write(f"{COMPANY_LABELS[key] + ':':<{width + 1}} {shown}\n")
 
 

@@ -9,6 +9,7 @@ from core.models.invoicing import (CreditMemo, Invoice, InvoiceLine, Payment,
 from core.models.partners import Partner, PartnerAddress, PartnerEvidence
 from core.models.products import Product
 from core.models.purchasing import PurchaseOrder, PurchaseOrderLine
+from core.models.returns import CustomerReturn, CustomerReturnLine
 from core.models.receiving import (DscsaLine, DscsaPackage, DscsaTransaction, ExpectedContainer,
                                    ExpectedPackage, ReceiptException, ReceivingScan,
                                    ExpectedReceipt, Receipt, ReceiptLine, StoredFile,
@@ -32,5 +33,5 @@ __all__ = [
     "PurchaseOrderLine", "SchemaVersion",
     "StockBalance", "StockMove", "User",
     "Allocation", "Carton", "Counter", "CustomerPrice", "SalesOrder", "SalesOrderLine",
-    "Shipment", "ShipmentItem",
+    "Shipment", "ShipmentItem", "CustomerReturn", "CustomerReturnLine",
 ]

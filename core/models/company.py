@@ -23,4 +23,7 @@ class Company(BaseModel):
     dea_number = peewee.CharField(max_length=9, default="")
     dea_expiry = peewee.DateField(null=True)
     is_demo = peewee.BooleanField(default=False)
+    # Printed on invoices and statements: where and how customers pay us.
+    remit_to = peewee.TextField(default="")
+    billing_email = peewee.CharField(max_length=120, default="")
     created_at = UtcDateTimeField()

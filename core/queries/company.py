@@ -25,6 +25,8 @@ class CompanyProfile:
     dea_number: str
     dea_expiry: date | None
     is_demo: bool
+    remit_to: str = ""
+    billing_email: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -17,9 +17,11 @@ from core.services.access import authorize
 EDITABLE = (
     "legal_name", "street", "city", "state", "postal_code", "country", "gln",
     "gs1_prefix_length", "phone", "license_state", "license_number", "license_expiry",
-    "dea_number", "dea_expiry",
+    "dea_number", "dea_expiry", "remit_to", "billing_email",
 )
 _POSTAL = re.compile(r"^\d{5}(-\d{4})?$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+REMIT_TO_LINES = 8  # what fits the remit-to box on an invoice
 
 
 def clean_company_fields(values: dict[str, object]) -> dict[str, object]:
@@ -57,6 +59,14 @@ def clean_company_fields(values: dict[str, object]) -> dict[str, object]:
             text = parse_date(text, key)
         elif key == "dea_number":
             text = validate_dea(text, key)
+        elif key == "billing_email" and text and not _EMAIL.match(text):
+            raise InvalidInput(key, f"'{value}' is not an email address.")
+        elif key == "remit_to":
+            lines = [line.rstrip() for line in (text or "").replace("\r", "").split("\n")]
+            if len(lines) > REMIT_TO_LINES:
+                raise InvalidInput(key, f"Remit-to has {len(lines)} lines; an invoice has "
+                                   f"room for {REMIT_TO_LINES}.")
+            text = "\n".join(lines)
         elif key == "phone" and text and len(re.sub(r"\D", "", text)) < 10:
             raise InvalidInput(key, f"Phone number '{value}' needs at least 10 digits.")
         out[key] = "" if text is None and not key.endswith("expiry") else text
