@@ -29,6 +29,7 @@ from core.cli_accounting import add_accounting_commands
 from core.cli_partners import add_partner_commands
 from core.cli_export import add_export_commands
 from core.cli_receiving import add_receiving_commands
+from core.cli_returns import add_return_commands
 from core.cli_shipping import add_shipping_commands
 from core.cli_trace import add_trace_command
 from core.cli_support import (
@@ -204,6 +205,7 @@ def build_parser() -> ArgumentParser:
     add_receiving_commands(commands, command)
     add_export_commands(commands, command)
     add_shipping_commands(commands, command)
+    add_return_commands(commands, command)
     add_accounting_commands(commands, command)
     _plugin_commands(commands, command)
 

@@ -39,6 +39,7 @@ class Permission(StrEnum):
     OVERRIDE_PRICE = "override a price"
     SHIP = "pick, pack and ship"
     REMOVE_PACKED = "remove a scanned package from a shipment"
+    RECEIVE_RETURNS = "receive customer returns (and credit them at the invoiced price)"
     TRANSFER_STOCK = "move stock between bins"
     MANAGE_LOCATIONS = "set up warehouse bins"
     ADJUST_STOCK = "adjust stock"
@@ -55,11 +56,12 @@ class Permission(StrEnum):
 _OFFICE = {
     Permission.MANAGE_PARTNERS, Permission.MANAGE_PRODUCTS, Permission.PURCHASE,
     Permission.SELL, Permission.POST_INVOICES, Permission.RECORD_PAYMENTS,
-    Permission.IMPORT_SUPPLIER_FILES,
+    Permission.IMPORT_SUPPLIER_FILES, Permission.RECEIVE_RETURNS,
 }
 _WAREHOUSE = {
     Permission.MANAGE_LOCATIONS, Permission.RECEIVE, Permission.SHIP,
     Permission.TRANSFER_STOCK, Permission.QUARANTINE, Permission.IMPORT_SUPPLIER_FILES,
+    Permission.RECEIVE_RETURNS,
 }
 
 MATRIX: dict[Role, frozenset[Permission]] = {

@@ -126,6 +126,13 @@ class MoveReason(_Choice):
     OPENING_BALANCE = "opening_balance"
 
 
+class ReturnDisposition(_Choice):
+    """Where a verified customer return goes: back on the shelf, or held for inspection."""
+
+    RESTOCK = "restock"
+    QUARANTINE = "quarantine"
+
+
 ADJUSTMENT_REASONS = (MoveReason.DAMAGED, MoveReason.EXPIRED, MoveReason.COUNT_CORRECTION,
                       MoveReason.DESTROYED, MoveReason.FOUND)
 

@@ -36,7 +36,7 @@ class CustomerAging:
     customer_id: int
     customer: str
     buckets: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(BUCKETS, ZERO))
-    unapplied: Decimal = ZERO  # payments not applied to an invoice (credit on account)
+    unapplied: Decimal = ZERO  # credit on account: unapplied payments, return credits
 
     @property
     def balance(self) -> Decimal:
@@ -58,9 +58,9 @@ def bucket(days_past_due: int) -> str:
     return "61-90" if days_past_due <= 90 else "90+"
 
 
-def open_invoices(customer_id: int | None = None) -> dict[int, list[OpenInvoice]]:
-    """Invoices with something left to pay (after payments and credit memos), per
-    customer, oldest due first."""
+def _invoice_balances(customer_id: int | None) -> list[tuple[Invoice, Decimal]]:
+    """Every invoice (oldest due first) with its total less payments applied and credit
+    memos issued; below zero when a return credited more than was still open."""
     paid = dict(PaymentApplication.select(PaymentApplication.invoice,
                                           fn.SUM(PaymentApplication.amount).coerce(False))
                 .group_by(PaymentApplication.invoice).tuples())
@@ -71,17 +71,42 @@ def open_invoices(customer_id: int | None = None) -> dict[int, list[OpenInvoice]
     query = Invoice.select().order_by(Invoice.due_date, Invoice.id)
     if customer_id is not None:
         query = query.where(Invoice.customer == customer_id)
+    return [(invoice, invoice.total - _cents(paid.get(invoice.id))) for invoice in query]
+
+
+def open_invoices(customer_id: int | None = None) -> dict[int, list[OpenInvoice]]:
+    """Invoices with something left to pay (after payments and credit memos), per
+    customer, oldest due first."""
     found: dict[int, list[OpenInvoice]] = defaultdict(list)
-    for invoice in query:
-        left = invoice.total - _cents(paid.get(invoice.id))
+    for invoice, left in _invoice_balances(customer_id):
         if left > 0:
             found[invoice.customer_id].append(OpenInvoice(
                 invoice.number, invoice.invoice_date, invoice.due_date, invoice.total, left))
     return found
 
 
+def unapplied_credit(customer_id: int | None = None) -> dict[int, Decimal]:
+    """Credit on each customer's account: payments not applied to an invoice, and
+    return credits beyond what their invoice still owed."""
+    credit: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for invoice, left in _invoice_balances(customer_id):
+        if left < 0:
+            credit[invoice.customer_id] -= left
+    applied = dict(PaymentApplication.select(PaymentApplication.payment,
+                                             fn.SUM(PaymentApplication.amount).coerce(False))
+                   .group_by(PaymentApplication.payment).tuples())
+    payments = Payment.select()
+    if customer_id is not None:
+        payments = payments.where(Payment.customer == customer_id)
+    for payment in payments:
+        left = payment.amount - _cents(applied.get(payment.id))
+        if left > 0:
+            credit[payment.customer_id] += left
+    return dict(credit)
+
+
 def ar_aging(on: date | None = None) -> list[CustomerAging]:
-    """Per customer: open invoice amounts by days past due, and unapplied payments."""
+    """Per customer: open invoice amounts by days past due, and credit on account."""
     on = on or date.today()
     names = dict(Partner.select(Partner.id, Partner.name).tuples())
     rows: dict[int, CustomerAging] = {}
@@ -89,16 +114,9 @@ def ar_aging(on: date | None = None) -> list[CustomerAging]:
         aging = rows.setdefault(customer_id, CustomerAging(customer_id, names[customer_id]))
         for invoice in invoices:
             aging.buckets[bucket(invoice.days_past_due(on))] += invoice.open
-    applied = dict(PaymentApplication.select(PaymentApplication.payment,
-                                             fn.SUM(PaymentApplication.amount).coerce(False))
-                   .group_by(PaymentApplication.payment).tuples())
-    for payment in Payment.select():
-        left = payment.amount - _cents(applied.get(payment.id))
-        if left > 0:
-            aging = rows.setdefault(payment.customer_id,
-                                    CustomerAging(payment.customer_id,
-                                                  names[payment.customer_id]))
-            aging.unapplied += left
+    for customer_id, credit in unapplied_credit().items():
+        aging = rows.setdefault(customer_id, CustomerAging(customer_id, names[customer_id]))
+        aging.unapplied += credit
     return sorted(rows.values(), key=lambda a: a.customer)
 
 
@@ -129,13 +147,7 @@ def credit_status(customer_id: int, adding: Decimal = ZERO, on: date | None = No
     on = on or date.today()
     customer = Partner.get_by_id(customer_id)
     invoices = open_invoices(customer_id).get(customer_id, [])
-    applied = (PaymentApplication.select(PaymentApplication.payment,
-                                         fn.SUM(PaymentApplication.amount).coerce(False))
-               .join(Payment).where(Payment.customer == customer_id)
-               .group_by(PaymentApplication.payment))
-    applied = dict(applied.tuples())
-    unapplied = sum((p.amount - _cents(applied.get(p.id)) for p in
-                     Payment.select().where(Payment.customer == customer_id)), ZERO)
+    unapplied = unapplied_credit(customer_id).get(customer_id, ZERO)
     balance = sum((i.open for i in invoices), ZERO) - unapplied
     open_statuses = [s.value for s in (SoStatus.CONFIRMED, SoStatus.ALLOCATED,
                                        SoStatus.PICKING, SoStatus.PACKED)]

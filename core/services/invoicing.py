@@ -2,7 +2,8 @@
 the same transaction: an invoice is Accounts Receivable / Sales (and Sales Tax Payable),
 a payment Cash / Accounts Receivable.
 
-An invoice bills exactly what one shipment shipped, at the order's prices; a shipment is
+An invoice bills exactly what one shipment shipped (less anything the customer sent back
+before it was invoiced), at the order's prices; a shipment is
 invoiced once (automatically when it ships, if the customer is set up so, else with one
 click). Invoices and payments are never changed: a mistake is corrected by a credit memo
 or a reversing entry. Tax is the customer's rate on the subtotal, rounded half up to the
@@ -26,6 +27,7 @@ from core.models.base import utc_now
 from core.money import CENT, parse_money
 from core.permissions import Actor, Permission
 from core.queries.receivables import open_invoices, plan_payment
+from core.queries.returns import returned_quantities
 from core.services import audit
 from core.services.access import authorize
 from core.services.accounting import Posting, post_entry
@@ -79,9 +81,15 @@ def raise_invoice(actor: Actor, shipment_id: int) -> InvoiceResult:
             .group_by(SalesOrderLine.id, SalesOrderLine.line_no, SalesOrderLine.unit_price,
                       Product.id, Product.name, Product.strength)
             .order_by(SalesOrderLine.line_no).tuples())
+    returned = returned_quantities(shipment.id)  # sent back before it was invoiced
+    kept = [(line_id, price, product_id, name, strength, int(qty) - returned.get(line_id, 0))
+            for line_id, _, price, product_id, name, strength, qty in rows]
     lines = [(line_id, product_id, f"{name} {strength}".strip() if strength not in name
-              else name, int(qty), price, price * int(qty))
-             for line_id, _, price, product_id, name, strength, qty in rows]
+              else name, qty, price, price * qty)
+             for line_id, price, product_id, name, strength, qty in kept if qty > 0]
+    if not lines:
+        raise InvalidInput("shipment", f"Everything on {shipment.number} came back before "
+                           "it was invoiced; there is nothing to bill.")
     subtotal = sum((amount for *_, amount in lines), ZERO)
     tax = (subtotal * customer.tax_rate_bp / Decimal(10000)).quantize(CENT, ROUND_HALF_UP)
     total = subtotal + tax

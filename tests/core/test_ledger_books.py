@@ -10,15 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.db import database, write_transaction
-from core.models import CostLayer, JournalEntry, JournalLine, Product
+from core.models import CostLayer, FiscalPeriod, JournalEntry, JournalLine, Payment, Product
 from core.permissions import Role
 from core.queries.accounting import inventory_valuation, role_balance, trial_balance
 from core.queries.receivables import ar_aging, open_invoices
-from core.services import accounting, invoicing, sales, shipping
+from core.services import accounting, invoicing, returns, sales, shipping
 from core.services.accounting import PeriodClosed, Posting, Unbalanced
 from core.services.sales import SoLineInput
 from core.services.stock import add_opening_stock, adjust_packages, quarantine_packages
-from core.vocab import AccountRole, MoveReason
+from core.vocab import AccountRole, MoveReason, ReturnDisposition
 from tests.core.conftest import GTIN, customer
 
 TODAY = date.today()
@@ -101,13 +101,15 @@ def test_entries_balance_are_immutable_and_corrected_by_reversal(warehouse):
 
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
 @given(steps=st.lists(st.tuples(st.sampled_from(["stock", "ship", "damage", "quarantine",
-                                                 "cost", "pay"]),
+                                                 "cost", "pay", "return", "close"]),
                                 st.integers(min_value=1, max_value=4)),
                       min_size=1, max_size=8))
 def test_books_always_equal_the_warehouse(warehouse, steps):
     """Any sequence of stock in, shipments (each invoiced), payments, write-offs,
-    quarantines and cost changes: valuation equals the Inventory account, what customers
-    owe equals Accounts Receivable, and the trial balance balances."""
+    quarantines, cost changes, customer returns (credited) and month closes (after which
+    a posting dated in the closed month is refused whole): valuation equals the Inventory
+    account, what customers owe equals Accounts Receivable, and the trial balance
+    balances."""
     admin, office, lead = (warehouse[r] for r in (Role.ADMIN, Role.OFFICE, Role.WAREHOUSE))
     pid = _the_customer(warehouse)  # examples share the database: reuse the customer
     for action, n in steps:
@@ -122,6 +124,21 @@ def test_books_always_equal_the_warehouse(warehouse, steps):
             amount = Decimal(f"{n * 17}.{n}3")
             invoicing.record_payment(office, pid, amount, [i.number for i in owed[:1]]
                                      if owed and owed[0].open >= amount else [])
+        elif action == "return":
+            back = _shipped_to_customer(n)
+            if back:
+                returns.receive_return(lead, pid, [(GTIN, s) for s in back], "test",
+                                       ReturnDisposition.RESTOCK if n % 2
+                                       else ReturnDisposition.QUARANTINE)
+        elif action == "close":
+            month = date(TODAY.year, TODAY.month, 1) - timedelta(days=28 * n)
+            period = FiscalPeriod.get_or_none(year=month.year, month=month.month)
+            if period is None or period.closed_at is None:
+                accounting.close_period(admin, month.year, month.month)
+            payments = Payment.select().count()
+            with pytest.raises(PeriodClosed):
+                invoicing.record_payment(office, pid, "10.00", received_on=month)
+            assert Payment.select().count() == payments
         elif action == "ship":
             order = sales.create_order(office, pid, [SoLineInput(GTIN, n)])
             result = sales.confirm_order(office, order)
@@ -143,6 +160,18 @@ def _the_customer(actors) -> int:
     from core.models import Partner
     found = Partner.get_or_none(Partner.gln == "0614141000029")
     return found.id if found else customer(actors)
+
+
+def _shipped_to_customer(n: int) -> list[str]:
+    """Up to n serials of the last shipment that are still with the customer."""
+    from core.models import Package, ShipmentItem
+    last = ShipmentItem.select(ShipmentItem.shipment).order_by(ShipmentItem.id.desc()).first()
+    if last is None:
+        return []
+    return [p.serial for p in Package.select(Package.serial)
+            .join(ShipmentItem, on=(ShipmentItem.package == Package.id))
+            .where((ShipmentItem.shipment == last.shipment_id)
+                   & (Package.status == "shipped")).order_by(Package.id).limit(n)]
 
 
 def _any_saleable() -> str | None:
