@@ -9,6 +9,7 @@ import pytest
 from core import connection
 from core.cli import main
 from core.db import close_database
+from tests.cli.selling import ready  # noqa: F401  (the fixture, for orders/ship/return)
 
 
 @dataclass

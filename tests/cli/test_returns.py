@@ -4,7 +4,7 @@ credited; a package that fails verification refuses the whole return."""
 import json
 
 from core.models import CustomerReturn, Package
-from tests.cli.test_shipping import CUSTOMER_GLN, GS, GTIN, ready, scan  # noqa: F401
+from tests.cli.selling import CUSTOMER_GLN, GTIN, scan
 
 
 def shipped_order(cli, db: str) -> dict:
