@@ -1,14 +1,22 @@
-"""Pieces the shipping documents share (pick list, packing slip, T3): the ship-to as a
-party box prints it and the product cell of an item table."""
+"""Pieces several documents share: the ship-to as a party box prints it and the product
+cell of an item table (pick list, packing slip, T3, invoice); where to send payment and
+the amount due (invoice, statement)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
+from functools import cache
 
-from reportlab.platypus import Paragraph
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph, Table, TableStyle
 
 from core.queries.picking import Address
-from reports.pdf_base import Party, escape, styles
+from reports.pdf_base import (
+    ACCENT, FONT_BOLD, SHADE, Party, escape, money, styles,
+)
 
 
 def ship_to_party(address: Address, customer: str, details: tuple[str, ...] = ()) -> Party:
@@ -33,3 +41,59 @@ def product_cell(name: str, strength: str, dosage_form: str, package: str,
     if text:
         cell.append(Paragraph(text, st["muted"]))
     return cell
+
+
+def remit_to_box(lines: Sequence[str], payee: Party, notes: Sequence[str],
+                 width: float) -> Table:
+    """Where to send payment, framed in the accent colour so it is the box a payables
+    clerk finds first: the remit-to lines as set in the company profile (the first in
+    bold), else our name and address; then `notes` (what to quote, whom to ask)."""
+    st = styles()
+    lines = list(lines) or [payee.name, *payee.address]
+    rows = [[Paragraph("REMIT TO", st["box_title"])],
+            [Paragraph(f"<b>{escape(lines[0])}</b>", st["body"])]]
+    rows += [[Paragraph(escape(line), st["body"])] for line in lines[1:]]
+    rows += [[Paragraph(note, st["muted"])] for note in notes]
+    table = Table(rows, colWidths=[width])
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), SHADE),
+        ("BOX", (0, 0), (-1, -1), 1, ACCENT),
+        ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 9), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("TOPPADDING", (0, 0), (-1, 0), 6), ("TOPPADDING", (0, len(lines) + 1), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 7),
+    ]))
+    return table
+
+
+@cache
+def _amount_styles() -> dict[str, ParagraphStyle]:
+    base = styles()["body"]
+    return {
+        "title": ParagraphStyle("amount_title", parent=base, fontName=FONT_BOLD,
+                                fontSize=8, leading=11, textColor=colors.white,
+                                alignment=TA_RIGHT),
+        "amount": ParagraphStyle("amount", parent=base, fontName=FONT_BOLD, fontSize=20,
+                                 leading=25, textColor=colors.white, alignment=TA_RIGHT),
+        "note": ParagraphStyle("amount_note", parent=base, fontSize=8, leading=10.5,
+                               textColor=colors.white, alignment=TA_RIGHT),
+    }
+
+
+def amount_due_box(title: str, amount: Decimal, notes: Sequence[str], width: float) -> Table:
+    """The one number the reader must act on (balance due, amount due) in large white
+    figures on the accent colour, right aligned, with its due date or terms under it."""
+    st = _amount_styles()
+    rows = [[Paragraph(escape(title.upper()), st["title"])],
+            [Paragraph(money(amount), st["amount"])]]
+    rows += [[Paragraph(note, st["note"])] for note in notes]
+    table = Table(rows, colWidths=[width])
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), ACCENT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("TOPPADDING", (0, 0), (-1, 0), 7), ("TOPPADDING", (0, 1), (-1, 1), 3),
+        ("BOTTOMPADDING", (0, 1), (-1, 1), 5), ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
+    ]))
+    return table

@@ -91,15 +91,17 @@ class OrderedLine:
 
 def find_shipment(text: str) -> int:
     """A shipment id from what a person typed: 12 or SH-000012."""
-    return _find(text, "SH-", Shipment, "shipment")
+    return find_numbered(text, "SH-", Shipment, "shipment")
 
 
 def find_order(text: str) -> int:
     """A sales order id from what a person typed: 7 or SO-000007."""
-    return _find(text, "SO-", SalesOrder, "sales order")
+    return find_numbered(text, "SO-", SalesOrder, "sales order")
 
 
-def _find(text: str, prefix: str, model, what: str) -> int:
+def find_numbered(text: str, prefix: str, model, what: str) -> int:
+    """The id of a numbered record (shipment, order, invoice) from its id or its number;
+    anything else is refused with an example of both."""
     value = (text or "").strip().upper()
     if value.isdigit():
         return int(value)
