@@ -115,3 +115,65 @@ def test_expired_returns_only_go_to_quarantine(stock):
     assert done.packages == 1
     assert trial_balance().balanced
 
+
+
+def test_check_returned_shows_what_a_return_will_do_and_writes_nothing(stock):
+    from datetime import date, timedelta
+
+    from core.services.returns import check_returned, return_credit
+    lead = stock[Role.WAREHOUSE]
+    pid, result = shipped(stock, 2, tax_rate_bp=663)  # 83.00 + 5.50 tax
+    first, second = shipped_serials(result.shipment_id)
+    moves = StockMove.select().count()
+    one = check_returned(pid, Returned(GTIN, first, "SOON", date.today() + timedelta(days=100)))
+    assert (one.product, one.lot, one.shipment, one.unit_price, one.picked_from) == (
+        "Atorvastatin 20 mg tablets, 90 count", "SOON", result.number, Decimal("41.50"),
+        "A-01")
+    assert one.invoiced.number == result.invoice and not one.expired()
+    with pytest.raises(InvalidInput, match="scanned twice"):
+        check_returned(pid, (GTIN, first), [one])
+    two = check_returned(pid, (GTIN, second), [one])
+    assert return_credit([one]).total == Decimal("44.25")  # 41.50 + 2.75 tax
+    due = return_credit([one, two])
+    assert (due.subtotal, due.tax, due.total) == (
+        Decimal("83.00"), Decimal("5.50"), Decimal("88.50"))
+    assert StockMove.select().count() == moves
+    done = returns.receive_return(lead, pid, [one.key(), two.key()], "recall")
+    assert done.credit == due.total
+
+
+def test_check_returned_refuses_a_package_from_another_shipment(stock):
+    from core.services.returns import check_returned
+    pid, first = shipped(stock, 1)
+    _, second = shipped(stock, 1)
+    one = check_returned(pid, (GTIN, shipped_serials(first.shipment_id)[0]))
+    with pytest.raises(ReturnRefused, match=f"left on {second.number}, the others on "
+                                            f"{first.number}"):
+        check_returned(pid, (GTIN, shipped_serials(second.shipment_id)[0]), [one])
+    uninvoiced_pid, later = shipped(stock, 1, invoice_on_ship=False)
+    assert check_returned(uninvoiced_pid, (GTIN, shipped_serials(later.shipment_id)[0])
+                          ).invoiced is None
+
+
+def test_recent_returns_and_their_lines(stock):
+    from core.queries.returns import recent_returns, return_customers, return_lines
+    lead = stock[Role.WAREHOUSE]
+    pid, result = shipped(stock, 3)
+    back = shipped_serials(result.shipment_id)
+    assert recent_returns() == []
+    first = returns.receive_return(lead, pid, [(GTIN, back[0])], "wrong strength",
+                                   ReturnDisposition.QUARANTINE)
+    second = returns.receive_return(lead, pid, [(GTIN, s) for s in back[1:]], "overstock")
+    rows = recent_returns()
+    assert [(r.number, r.customer, r.shipment, r.packages, r.disposition, r.credit_memo,
+             r.credit, r.reason, r.received_by) for r in rows] == [
+        (second.number, "Main Street Pharmacy", result.number, 2, ReturnDisposition.RESTOCK,
+         second.credit_memo, Decimal("83.00"), "overstock", lead.username),
+        (first.number, "Main Street Pharmacy", result.number, 1,
+         ReturnDisposition.QUARANTINE, first.credit_memo, Decimal("41.50"), "wrong strength",
+         lead.username)]
+    assert [(line.serial, line.lot, line.to_location, line.unit_price)
+            for line in return_lines(rows[0].id)] == [
+        (back[1], "SOON", "A-01", Decimal("41.50")), (back[2], "SOON", "A-01", Decimal("41.50"))]
+    assert [line.to_location for line in return_lines(rows[1].id)] == ["QUARANTINE"]
+    assert [c.name for c in return_customers()] == ["Main Street Pharmacy"]
