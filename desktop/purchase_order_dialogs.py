@@ -24,6 +24,7 @@ from core.queries.products import ProductRow, search_products
 from core.services.purchasing import PoLineInput, create_po
 from desktop.table_models import Column, RowTableModel
 from desktop.tasks import run_task, show_error
+from desktop.widgets.badges import restyle
 from desktop.widgets.forms import FieldForm
 from desktop.widgets.search import SearchEdit
 
@@ -271,8 +272,7 @@ class NewPurchaseOrderDialog(QDialog):
             self.atp_label.setObjectName("warning")
             text = "Renew soon: " + "; ".join(status.warnings) + "."
         self.atp_label.setText(text)
-        self.atp_label.style().unpolish(self.atp_label)
-        self.atp_label.style().polish(self.atp_label)
+        restyle(self.atp_label, self.atp_label.objectName())
         self.atp_label.show()
 
     # -- products and lines ------------------------------------------------------------

@@ -25,6 +25,7 @@ from core.queries.sales import (Availability, CustomerChoice, OrderLineRow, defa
 from core.services.sales import SoLineInput, create_order
 from desktop.table_models import Column, RowTableModel
 from desktop.tasks import run_task, show_error
+from desktop.widgets.badges import restyle
 from desktop.widgets.forms import FieldForm
 from desktop.widgets.search import SearchEdit
 
@@ -339,8 +340,7 @@ class NewSalesOrderDialog(QDialog):
             self.atp_label.setObjectName("warning")
             text = "Renew soon: " + "; ".join(status.warnings) + "."
         self.atp_label.setText(text)
-        self.atp_label.style().unpolish(self.atp_label)
-        self.atp_label.style().polish(self.atp_label)
+        restyle(self.atp_label, self.atp_label.objectName())
         self.atp_label.show()
 
     def _reprice(self, customer_id: int) -> None:

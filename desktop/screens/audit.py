@@ -12,6 +12,7 @@ from core.queries.audit import AuditRow, ChainCheck, recent_entries, verify_chai
 from desktop.screens.base import Screen
 from desktop.table_models import SORT_ROLE, AuditTableModel
 from desktop.tasks import run_task, show_error
+from desktop.widgets.badges import restyle
 
 PAGE = 200
 
@@ -101,9 +102,7 @@ class AuditScreen(Screen):
 
     def _show_check(self, check: ChainCheck) -> None:
         self.verify_button.setEnabled(True)
-        self.check_label.setObjectName("okText" if check.intact else "danger")
-        self.check_label.style().unpolish(self.check_label)
-        self.check_label.style().polish(self.check_label)
+        restyle(self.check_label, "okText" if check.intact else "danger")
         self.check_label.setText(describe_check(check))
         self.check_label.show()
 

@@ -36,7 +36,7 @@ from desktop.stock_dialogs import (
 from desktop.stock_models import CountSheetsModel, VarianceModel
 from desktop.table_models import ROW_ROLE, local_time
 from desktop.tasks import run_task, show_error
-from desktop.widgets.badges import TONES
+from desktop.widgets.badges import TONES, restyle
 from desktop.widgets.scan_input import ScanField, WedgeCatcher
 
 INTERNAL = (LocationKind.BIN, LocationKind.RECEIVING, LocationKind.QUARANTINE, LocationKind.PACK)
@@ -324,8 +324,7 @@ class CountsScreen(Screen):
                 self.freeze_label.setText(f"{done} by {sheet.closed_by}"
                                           + (f": {sheet.note}" if sheet.note else "."))
                 self.freeze_label.setObjectName("muted")
-            self.freeze_label.style().unpolish(self.freeze_label)
-            self.freeze_label.style().polish(self.freeze_label)
+            restyle(self.freeze_label, self.freeze_label.objectName())
             if sheet.location:
                 index = self.where_combo.findData(sheet.location)
                 self.where_combo.setCurrentIndex(index)

@@ -39,6 +39,7 @@ from desktop.stock_models import (
 )
 from desktop.table_models import ROW_ROLE
 from desktop.tasks import run_task, show_error
+from desktop.widgets.badges import restyle
 from desktop.widgets.scan_input import ScanField, WedgeCatcher
 
 STATUS_FILTERS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -194,9 +195,7 @@ def titled(title: str, widget: QWidget, extra: QWidget | None = None) -> tuple[Q
 
 
 def set_tone(label: QLabel, tone: str) -> None:
-    label.setObjectName({"danger": "danger", "warning": "warning", "ok": "okBanner"}[tone])
-    label.style().unpolish(label)
-    label.style().polish(label)
+    restyle(label, {"danger": "danger", "warning": "warning", "ok": "okBanner"}[tone])
 
 
 class InventoryScreen(Screen):

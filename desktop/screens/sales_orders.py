@@ -37,7 +37,7 @@ from desktop.sales_order_dialogs import AvailabilityDialog, NewSalesOrderDialog
 from desktop.screens.base import Screen
 from desktop.table_models import Column, RowTableModel, local_time, tone_data
 from desktop.tasks import run_task, show_error, show_message
-from desktop.widgets.badges import BadgeDelegate, badge_label, set_badge
+from desktop.widgets.badges import BadgeDelegate, badge_label, restyle, set_badge
 from desktop.widgets.search import SearchEdit
 from reports.packing_slip import build_packing_slip, render_packing_slip
 from reports.pick_list import build_pick_list, render_pick_list
@@ -581,11 +581,8 @@ class SalesOrdersScreen(Screen):
 
     def _show_result(self, tone: str, text: str) -> None:
         name = {"ok": "okBanner", "warn": "warning"}.get(tone, "danger")
-        self.result_label.setObjectName(name)
+        restyle(self.result_label, name)
         self.result_label.setText(text)
-        # A (changed) style sheet of its own re-applies the padding too; unpolish and
-        # polish after the objectName change recolour the label but keep no padding.
-        self.result_label.setStyleSheet(f"/* {name} */")
         self.result_label.show()
 
     def new_order(self) -> None:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPainter, QPen
-from PySide6.QtWidgets import QLabel, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (QLabel, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
+                               QWidget)
 
 TONE_ROLE = Qt.ItemDataRole.UserRole + 10  # a key of TONES, or None
 
@@ -72,3 +73,11 @@ def set_badge(label: QLabel, text: str, tone: str) -> None:
     label.setStyleSheet(f"QLabel {{ background: {background}; border: 1px solid {border}; "
                         f"color: {color}; border-radius: 10px; padding: 2px 10px; "
                         "font-weight: bold; }")
+
+
+def restyle(widget: QWidget, object_name: str) -> None:
+    """Give `widget` another style-sheet role (QLabel#danger, #warning, #okBanner,
+    #muted...). Unpolish/polish after setObjectName recolours a label but drops the
+    padding its new rule adds; a style sheet of its own re-applies the whole rule."""
+    widget.setObjectName(object_name)
+    widget.setStyleSheet(f"/* {object_name} */")

@@ -135,6 +135,7 @@ def test_a_bad_scan_shows_why_in_a_red_banner(qtbot, screen, wait_tasks):
     scanner_types(qtbot, element_string(wrong_check_digit, "S002", "ATV1", LATER))
     wait_tasks()
     assert screen.banner.isVisible() and screen.banner.objectName() == "danger"
+    assert screen.banner.contentsMargins().top() >= 8  # the banner's padding, not bare text
     assert "check digit" in screen.banner.text()
     assert screen.selected_product() is None
 
