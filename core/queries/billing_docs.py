@@ -312,7 +312,7 @@ def _activity(customer_id: int, through: date) -> _Activity:
     payments = list(Payment.select().where((Payment.customer == customer_id)
                                            & (Payment.received_on <= through))
                     .order_by(Payment.received_on, Payment.id))
-    memos = list(CreditMemo.select(CreditMemo, Invoice.number).join(Invoice)
+    memos = list(CreditMemo.select(CreditMemo, Invoice.id, Invoice.number).join(Invoice)
                  .where((CreditMemo.customer == customer_id)
                         & (CreditMemo.memo_date <= through))
                  .order_by(CreditMemo.memo_date, CreditMemo.id))
