@@ -7,11 +7,12 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from core.cli_support import EXIT_OK, acting_user, json_option, open_ready, print_json
+from core.cli_support import (
+    EXIT_OK, acting_user, json_option, open_ready, option_date, print_json,
+)
 from core.errors import InvalidInput, NotFound
 from core.queries.accounting import inventory_valuation, trial_balance
 from core.queries.journal_export import FORMATS, journal_rows
@@ -63,16 +64,6 @@ def add_accounting_commands(commands, command: Callable) -> None:
     json_option(p)
 
 
-def _date(text: str | None, option: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(option.strip("-").replace("-", "_"),
-                           f"{option} '{text}' is not a date like 2026-11-30.") from None
-
-
 def cmd_invoice(args, out: TextIO) -> int:
     open_ready(args)
     result = invoicing.invoice_shipment(acting_user(args), find_shipment(args.shipment))
@@ -86,7 +77,7 @@ def cmd_invoice(args, out: TextIO) -> int:
 
 
 def cmd_payment(args, out: TextIO) -> int:
-    received = _date(args.received, "--received")
+    received = option_date(args.received, "--received")
     open_ready(args)
     customer = partner_by_gln(args.customer.strip())
     if customer is None:
@@ -130,7 +121,7 @@ def cmd_ar_aging(args, out: TextIO) -> int:
 
 
 def cmd_export_journal(args, out: TextIO) -> int:
-    start, end = _date(args.start, "--from"), _date(args.end, "--to")
+    start, end = option_date(args.start, "--from"), option_date(args.end, "--to")
     target = Path(args.output)
     if not target.parent.is_dir():
         raise InvalidInput("output", f"There is no folder {target.parent}.")
@@ -152,7 +143,7 @@ def cmd_export_journal(args, out: TextIO) -> int:
 
 
 def cmd_trial_balance(args, out: TextIO) -> int:
-    as_of = _date(args.as_of, "--as-of")
+    as_of = option_date(args.as_of, "--as-of")
     open_ready(args)
     tb = trial_balance(as_of)
     if args.json:

@@ -68,6 +68,17 @@ def print_json(out: TextIO, data: object) -> None:
     out.write(json.dumps(data, indent=2, default=plain) + "\n")
 
 
+def option_date(text: str | None, option: str) -> date | None:
+    """A date option (--from 2026-11-01); a refusal names the option."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(option.strip("-").replace("-", "_"),
+                           f"{option} '{text}' is not a date like 2026-11-30.") from None
+
+
 def json_option(parser: ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
 

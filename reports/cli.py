@@ -1,5 +1,5 @@
-"""rxdesk-admin pick-list / label / packing-slip / t3: the shipping documents from the
-command line. Registered through the entry-point group "rxdesk_admin.commands"
+"""rxdesk-admin pick-list / label / packing-slip / t3 / invoice-pdf / statement: the
+shipping and billing documents from the command line. Registered through the entry-point group "rxdesk_admin.commands"
 (pyproject.toml) because they need reportlab, which core.cli must not import."""
 
 from __future__ import annotations
@@ -8,12 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from core.cli_support import EXIT_OK, json_option, open_ready, print_json
+from core.cli_support import EXIT_OK, json_option, open_ready, option_date, print_json
 from core.labels_zpl import shipment_labels
+from core.queries.billing_docs import find_customer, find_invoice
 from core.queries.shipping_docs import find_order, find_shipment
+from reports.invoice import build_invoice, render_invoice
 from reports.packing_slip import build_packing_slip, render_packing_slip
 from reports.pick_list import build_pick_list, render_pick_list
 from reports.sscc_label import build_sscc_labels, render_sscc_labels
+from reports.statement import build_statement, render_statement
 from reports.t3 import build_t3, render_t3
 
 
@@ -36,6 +39,19 @@ def register(commands, command: Callable) -> None:
     p = command(commands, "t3", cmd_t3, "print a shipped shipment's T3 (PDF): Transaction "
                 "Information, Statement and History")
     _shipment(p)
+    _output(p)
+    p = command(commands, "invoice-pdf", cmd_invoice_pdf, "print an invoice (PDF): lines "
+                "and lots, totals, payments and credits so far, balance due, remit-to")
+    p.add_argument("--invoice", required=True, metavar="ID", help="invoice id or number "
+                   "(INV-000123)")
+    _output(p)
+    p = command(commands, "statement", cmd_statement, "print a customer's statement (PDF): "
+                "balance forward, activity with running balance, aging, remittance slip")
+    p.add_argument("--customer", required=True, metavar="GLN", help="the customer's GLN")
+    p.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day (default: "
+                   "90 days back, or the oldest invoice still open if earlier)")
+    p.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day and statement "
+                   "date (default today)")
     _output(p)
 
 
@@ -101,3 +117,17 @@ def cmd_t3(args, out: TextIO) -> int:
     open_ready(args)
     doc = build_t3(find_shipment(args.shipment))
     return _write(args, out, lambda path: render_t3(doc, path), f"T3 {doc.shipment}")
+
+
+def cmd_invoice_pdf(args, out: TextIO) -> int:
+    open_ready(args)
+    doc = build_invoice(find_invoice(args.invoice))
+    return _write(args, out, lambda path: render_invoice(doc, path), f"invoice {doc.number}")
+
+
+def cmd_statement(args, out: TextIO) -> int:
+    start, end = option_date(args.start, "--from"), option_date(args.end, "--to")
+    open_ready(args)
+    doc = build_statement(find_customer(args.customer), start, end)
+    return _write(args, out, lambda path: render_statement(doc, path),
+                  f"statement for {doc.customer} to {doc.statement_date}")
