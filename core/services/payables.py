@@ -17,10 +17,10 @@ from decimal import Decimal
 
 from peewee import fn
 
-from core.db import write_transaction
+from core.db import is_postgres, write_transaction
 from core.errors import InvalidInput, NotFound
-from core.models import (PurchaseOrder, PurchaseOrderLine, SupplierBill, SupplierBillLine,
-                         SupplierPayment)
+from core.models import (Partner, PurchaseOrder, PurchaseOrderLine, SupplierBill,
+                         SupplierBillLine, SupplierPayment)
 from core.models.base import utc_now
 from core.money import parse_money
 from core.permissions import Actor, Permission
@@ -47,18 +47,24 @@ def billed_quantity(po_line_id: int) -> int:
 
 def enter_bill(actor: Actor, po_number: str, supplier_invoice: str,
                lines: Sequence[BillLineInput], bill_date: date | None = None,
-               terms_days: int = 30) -> int:
-    """Record a supplier's invoice against a PO; returns the bill id."""
+               terms_days: int | None = None) -> int:
+    """Record a supplier's invoice against a PO; returns the bill id. It falls due
+    `terms_days` after its date: by default the supplier's payment terms (Net 30 unless
+    set on the partner), since most bills simply follow them."""
     number = (supplier_invoice or "").strip()
     if not number:
         raise InvalidInput("number", "Enter the supplier's invoice number.")
     if not lines:
         raise InvalidInput("lines", "A bill needs at least one line.")
-    if not isinstance(terms_days, int) or not 0 <= terms_days <= 365:
+    if terms_days is not None and (not isinstance(terms_days, int)
+                                   or not 0 <= terms_days <= 365):
         raise InvalidInput("terms_days", "Payment terms are 0 to 365 days.")
     with write_transaction():
         authorize(actor, Permission.POST_INVOICES)
-        po = PurchaseOrder.get_or_none(PurchaseOrder.number == (po_number or "").strip().upper())
+        query = PurchaseOrder.select().where(
+            PurchaseOrder.number == (po_number or "").strip().upper())
+        # Locked so two clerks billing the same receipt cannot both pass the check.
+        po = (query.for_update() if is_postgres() else query).first()
         if po is None:
             raise NotFound("purchase order", po_number)
         if SupplierBill.select().where((SupplierBill.supplier == po.supplier_id)
@@ -68,10 +74,15 @@ def enter_bill(actor: Actor, po_number: str, supplier_invoice: str,
         po_lines = {line.line_no: line for line in
                     PurchaseOrderLine.select().where(PurchaseOrderLine.order == po)}
         matched, grni, owed = [], ZERO, ZERO
+        named: set[int] = set()
         for entry in lines:
             line = po_lines.get(entry.po_line_no)
             if line is None:
                 raise InvalidInput("lines", f"{po.number} has no line {entry.po_line_no}.")
+            if entry.po_line_no in named:
+                raise InvalidInput("lines", f"Line {entry.po_line_no} is named twice; bill "
+                                   "its whole quantity on one line.")
+            named.add(entry.po_line_no)
             if not isinstance(entry.quantity, int) or entry.quantity <= 0:
                 raise InvalidInput("lines", f"Line {entry.po_line_no}: the quantity billed "
                                    "is a whole number above zero.")
@@ -86,6 +97,8 @@ def enter_bill(actor: Actor, po_number: str, supplier_invoice: str,
             grni += line.unit_cost * entry.quantity
             owed += cost * entry.quantity
         day = bill_date or date.today()
+        terms = (terms_days if terms_days is not None
+                 else Partner.get_by_id(po.supplier_id).payment_terms_days)
         postings = [Posting(AccountRole.GRNI, debit=grni, memo=f"bill {number}"),
                     Posting(AccountRole.PAYABLES, credit=owed, partner_id=po.supplier_id,
                             memo=f"bill {number}")]
@@ -96,7 +109,7 @@ def enter_bill(actor: Actor, po_number: str, supplier_invoice: str,
         entry_id = post_entry(actor, postings, f"bill:{po.number}",
                               f"Bill {number} for {po.number}", entry_date=day)
         bill = SupplierBill.create(number=number[:40], supplier=po.supplier_id, po=po,
-                                   bill_date=day, due_date=day + timedelta(days=terms_days),
+                                   bill_date=day, due_date=day + timedelta(days=terms),
                                    total=owed, entry=entry_id, created_at=utc_now(),
                                    created_by=actor.username)
         SupplierBillLine.insert_many([
@@ -119,7 +132,9 @@ def pay_bill(actor: Actor, bill_id: int, amount: str | Decimal, paid_on: date | 
     value = payment_amount(amount, method)
     with write_transaction():
         authorize(actor, Permission.RECORD_PAYMENTS)
-        bill = SupplierBill.get_or_none(SupplierBill.id == bill_id)
+        query = SupplierBill.select().where(SupplierBill.id == bill_id)
+        # Locked so two payments entered at once cannot both fit the same balance.
+        bill = (query.for_update() if is_postgres() else query).first()
         if bill is None:
             raise NotFound("supplier bill", bill_id)
         owed = bill_balance(bill.id)
