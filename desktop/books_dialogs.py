@@ -91,7 +91,8 @@ class ApplyInvoicesModel(OpenInvoicesModel):
                                   self.index(len(self.rows) - 1, len(self.columns) - 1))
 
 
-def _error_label() -> QLabel:
+def refusal_label() -> QLabel:
+    """Where a dialog says, above its buttons, why the service refused (hidden until it does)."""
     label = QLabel()
     label.setObjectName("danger")
     label.setWordWrap(True)
@@ -100,7 +101,9 @@ def _error_label() -> QLabel:
     return label
 
 
-def _show_refusal(label: QLabel, exc: BaseException) -> None:
+def show_refusal(label: QLabel, exc: BaseException) -> None:
+    """A named refusal in the dialog itself, where the user can fix the input and try
+    again; anything unexpected in a message box."""
     if isinstance(exc, RxDeskError):
         label.setText(f"<b>{escape(exc.title)}.</b> {escape(str(exc))}")
         label.show()
@@ -109,16 +112,19 @@ def _show_refusal(label: QLabel, exc: BaseException) -> None:
 
 
 class RecordPaymentDialog(QDialog):
-    """Accepted with `result` = the new payment's id."""
+    """Accepted with `result` = the new payment's id. Opened from one invoice (the
+    Invoices screen), that invoice alone is ticked and its open balance offered as the
+    amount, since a customer paying one invoice is the usual case there."""
 
     def __init__(self, actor: Actor, customer_id: int | None = None,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, invoice: str | None = None):
         super().__init__(parent)
         self.actor = actor
         self.result: int | None = None
         self.invoices: list[OpenInvoice] = []
         self.auto = True  # tick oldest due first as the amount changes, until a box is clicked
         self._wanted_customer = customer_id
+        self._wanted_invoice = invoice
         self._invoices_for: int | None = None
         self.setWindowTitle("Record payment")
         self.setMinimumSize(760, 600)
@@ -180,7 +186,7 @@ class RecordPaymentDialog(QDialog):
         self.apply_error.setWordWrap(True)
         self.apply_error.hide()
         layout.addWidget(self.apply_error)
-        self.error_label = _error_label()
+        self.error_label = refusal_label()
         layout.addWidget(self.error_label)
 
         self.buttons = QDialogButtonBox(
@@ -231,7 +237,16 @@ class RecordPaymentDialog(QDialog):
             return  # another customer was chosen since
         self.invoices = rows
         self.invoices_model.set_rows(rows)
-        self._show_plan()
+        wanted, self._wanted_invoice = self._wanted_invoice, None
+        chosen = next((i for i in rows if i.number == wanted), None)
+        if chosen is None:
+            self._show_plan()
+            return
+        self.auto = False
+        self._show_plan({chosen.number})
+        self.amount_edit.setText(f"{chosen.open:,.2f}")
+        self.amount_edit.selectAll()  # typing a part payment replaces it
+        self.amount_edit.setFocus()
 
     # -- the plan ----------------------------------------------------------------------
 
@@ -327,7 +342,7 @@ class RecordPaymentDialog(QDialog):
                 return
             if self.form.show_error(exc.field, str(exc)):
                 return
-        _show_refusal(self.error_label, exc)
+        show_refusal(self.error_label, exc)
 
 
 def _customers() -> list[PartnerRow]:
@@ -378,7 +393,7 @@ class ReverseEntryDialog(QDialog):
         self.reason_edit.setMaxLength(150)
         self.reason_edit.setPlaceholderText("Required, e.g. posted to the wrong customer")
         layout.addLayout(self.form)
-        self.error_label = _error_label()
+        self.error_label = refusal_label()
         layout.addWidget(self.error_label)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -409,4 +424,4 @@ class ReverseEntryDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.ok_button.setEnabled(True)
         if not (isinstance(exc, InvalidInput) and self.form.show_error(exc.field, str(exc))):
-            _show_refusal(self.error_label, exc)
+            show_refusal(self.error_label, exc)

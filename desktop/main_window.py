@@ -18,6 +18,7 @@ from desktop.screens.company import CompanyScreen
 from desktop.screens.counts import CountsScreen
 from desktop.screens.home import HomeScreen
 from desktop.screens.inventory import InventoryScreen
+from desktop.screens.invoices import InvoicesScreen
 from desktop.screens.locations import LocationsScreen
 from desktop.screens.pack_station import PackStationScreen
 from desktop.screens.partners import PartnersScreen
@@ -32,8 +33,8 @@ from desktop.version import app_version
 
 SCREENS: tuple[type[Screen], ...] = (
     HomeScreen, InventoryScreen, LocationsScreen, CountsScreen, ProductsScreen, PartnersScreen,
-    PurchaseOrdersScreen, SalesOrdersScreen, ReceivingScreen, PackStationScreen, BooksScreen,
-    CompanyScreen, UsersScreen, AuditScreen)
+    PurchaseOrdersScreen, SalesOrdersScreen, InvoicesScreen, ReceivingScreen, PackStationScreen,
+    BooksScreen, CompanyScreen, UsersScreen, AuditScreen)
 LICENSE = "AGPL-3.0-or-later"
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea,
-    QVBoxLayout, QWidget,
+    QComboBox, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+    QScrollArea, QVBoxLayout, QWidget,
 )
 
 from core.errors import InvalidInput
 from core.permissions import Permission
 from core.queries.company import CompanyProfile, company_profile
-from core.services.company import update_company
+from core.services.company import REMIT_TO_LINES, update_company
 from desktop.screens.base import Screen
 from desktop.tasks import run_task, show_error
 from desktop.widgets.forms import FieldForm
@@ -39,6 +39,12 @@ GROUPS = (
         ("dea_number", "&DEA number:", ""),
         ("dea_expiry", "DEA expi&res:", "YYYY-MM-DD"),
     )),
+    ("Billing", (
+        ("billing_email", "&Billing email:", "Printed on invoices and statements for "
+         "billing questions."),
+        ("remit_to", "Re&mit to:", f"Where customers send payment, up to {REMIT_TO_LINES} "
+         "lines as invoices and statements print them. Empty: our address above."),
+    )),
 )
 
 
@@ -56,7 +62,8 @@ def _text(value: object) -> str:
 class CompanyScreen(Screen):
     title = "Company profile"
     icon_name = "company"
-    summary = "Name, address, GLN and licenses printed on every T3 document."
+    summary = ("Name, address, GLN and licenses printed on every T3 document; where "
+               "customers pay, on invoices and statements.")
     areas = frozenset({"company"})
 
     def __init__(self, session, parent=None):
@@ -84,6 +91,14 @@ class CompanyScreen(Screen):
                     widget.addItems([str(n) for n in range(6, 13)])
                     widget.setMaximumWidth(120)
                     widget.setEnabled(self.editable)
+                elif name == "remit_to":
+                    widget = QPlainTextEdit()
+                    widget.setTabChangesFocus(True)
+                    widget.setReadOnly(not self.editable)
+                    lines = widget.fontMetrics().lineSpacing()
+                    widget.setFixedHeight(5 * lines + 14)  # a few lines; it scrolls
+                    widget.setPlaceholderText("Acme Rx Wholesale\nPO Box 7731\n"
+                                              "Newark, NJ 07101-7731")
                 else:
                     widget = QLineEdit()
                     widget.setReadOnly(not self.editable)
@@ -129,6 +144,8 @@ class CompanyScreen(Screen):
             value = getattr(profile, name)
             if isinstance(widget, QComboBox):
                 widget.setCurrentText(str(value or 7))
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(value or "")
             else:
                 widget.setText(_text(value))
                 widget.setCursorPosition(0)
@@ -147,6 +164,8 @@ class CompanyScreen(Screen):
         widget = self.form_fields[name]
         if isinstance(widget, QComboBox):
             return int(widget.currentText())
+        if isinstance(widget, QPlainTextEdit):
+            return widget.toPlainText().strip()
         return widget.text().strip()
 
     def changes(self) -> dict[str, object]:

@@ -94,3 +94,47 @@ def test_a_bad_gln_is_shown_next_to_the_field(qtbot, wait_tasks, db, actors):
     assert company.status_label.text() == ""
     assert company_profile().gln == "0614141000012"
     assert company_profile().phone == "(732) 555-0100"  # nothing written
+
+
+def test_billing_email_and_remit_to_are_saved_for_invoices(qtbot, wait_tasks, db, actors):
+    window = open_window(qtbot, wait_tasks, db, actors[Role.OWNER])
+    window.show_screen(window.screen_titles().index("Company profile"))
+    wait_tasks()
+    company = window.screen(CompanyScreen)
+    remit = company.form_fields["remit_to"]
+    assert remit.toPlainText() == "" and not remit.isReadOnly()
+    assert _a_few_lines_high(remit)
+    company.form_fields["billing_email"].setText("billing@example")
+    remit.setPlainText("\n".join(f"line {n}" for n in range(1, 10)))
+    company.save_button.click()
+    wait_tasks()
+    assert "not an email address" in company.field_error("billing_email")
+    assert company_profile().billing_email == ""  # nothing written
+    company.form_fields["billing_email"].setText("ar@gardenstaterx.example")
+    company.save_button.click()
+    wait_tasks()
+    assert "room for 8" in company.field_error("remit_to")
+    remit.setPlainText("Garden State Rx  \nLockbox 7731\nNewark, NJ 07101\n")
+    company.save_button.click()
+    wait_tasks()
+    assert company.status_label.text() == "Saved."
+    profile = company_profile()
+    assert profile.billing_email == "ar@gardenstaterx.example"
+    assert profile.remit_to == "Garden State Rx\nLockbox 7731\nNewark, NJ 07101"
+    assert remit.toPlainText() == profile.remit_to
+    company.save_button.click()
+    assert company.status_label.text() == "Nothing changed."
+
+
+def test_office_reads_the_remit_to_but_cannot_change_it(qtbot, wait_tasks, db, actors):
+    window = open_window(qtbot, wait_tasks, db, actors[Role.OFFICE])
+    window.show_screen(window.screen_titles().index("Company profile"))
+    wait_tasks()
+    company = window.screen(CompanyScreen)
+    assert company.form_fields["remit_to"].isReadOnly()
+    assert _a_few_lines_high(company.form_fields["remit_to"])
+    assert company.form_fields["billing_email"].isReadOnly()
+
+
+def _a_few_lines_high(widget) -> bool:
+    return 4 <= widget.height() / widget.fontMetrics().lineSpacing() < 8

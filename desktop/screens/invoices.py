@@ -1,0 +1,528 @@
+"""Invoices for the office: find an invoice by number, customer, shipment, order or the
+customer's PO; see what is open, overdue (how many days, in red) or paid; one invoice
+in full with its lines, the payments and credit memos that settled it, the shipment
+and order it bills and its journal entry. From here: invoice the shipments that left
+without an invoice (customers invoiced by hand), record a payment against the invoice,
+issue a credit memo on it, and print it or save it as a PDF to email."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
+    QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from core.permissions import Actor, Permission
+from core.queries.billing_docs import terms_text
+from core.queries.invoices import (InvoiceDetail, InvoiceLineRow, InvoiceRow, InvoiceShow,
+                                   SettlementRow, count_invoices, invoice_detail,
+                                   list_invoices, uninvoiced_shipments)
+from desktop.books_dialogs import RecordPaymentDialog
+from desktop.books_models import money
+from desktop.invoice_dialogs import CreditMemoDialog, InvoiceShipmentsDialog, Invoiced
+from desktop.paged_table import PagedColumn, PagedTableModel, PagedTableView
+from desktop.print_preview import PdfDocumentDialog, show_pdf
+from desktop.screens.base import Screen
+from desktop.table_models import Column, RowTableModel, local_time
+from desktop.tasks import run_task, show_error
+from desktop.widgets.badges import badge_label, restyle, set_badge
+from desktop.widgets.search import SearchEdit
+from reports.invoice import build_invoice, render_invoice
+
+AREA = "invoices"
+CHANGED = frozenset({AREA, "payments", "books"})
+STATE_TONES = {InvoiceShow.OPEN: "info", InvoiceShow.OVERDUE: "bad", InvoiceShow.PAID: "ok"}
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def days_text(days: int) -> str:
+    return plural(days, "day") if days > 0 else ""
+
+
+def open_text(row: InvoiceRow) -> str:
+    """What is left to pay; "Paid" once nothing is (a return credited beyond what was
+    open shows as the negative amount the customer has on account from it)."""
+    return "Paid" if not row.open else money(row.open)
+
+
+def state_text(row: InvoiceRow, on: date) -> str:
+    state = row.state(on)
+    if state is InvoiceShow.OVERDUE:
+        return f"Overdue {days_text(row.days_overdue(on))}"
+    return "Open" if state is InvoiceShow.OPEN else "Paid"
+
+
+class InvoicesModel(PagedTableModel[InvoiceRow]):
+    """The invoice list; `on` is the day overdue is judged on (today when loaded)."""
+
+    CUSTOMER, TOTAL, OPEN, OVERDUE = 1, 4, 5, 6
+
+    def __init__(self, owner, parent=None):
+        super().__init__(owner, parent)
+        self.text = ""
+        self.show = InvoiceShow.ALL
+        self.on = date.today()
+        self.columns = (
+            PagedColumn("Invoice", lambda r: r.number),
+            PagedColumn("Customer", lambda r: r.customer),
+            PagedColumn("Date", lambda r: r.invoice_date.isoformat()),
+            PagedColumn("Due", lambda r: r.due_date.isoformat()),
+            PagedColumn("Total", lambda r: money(r.total), align_right=True),
+            PagedColumn("Open", open_text, align_right=True,
+                        tone=lambda r: "ok" if r.open <= 0 else None),
+            PagedColumn("Overdue", lambda r: days_text(r.days_overdue(self.on)),
+                        align_right=True, tone=lambda r: "bad"),
+        )
+
+    def query(self):
+        self.on = date.today()
+        show, text, on = self.show, self.text, self.on
+        return (lambda: count_invoices(show, text, on),
+                lambda offset, limit: list_invoices(show, text, offset, limit, on))
+
+
+class LinesModel(RowTableModel[InvoiceLineRow]):
+    columns = (
+        Column("#", lambda line: str(line.line_no), align_right=True),
+        Column("Product", lambda line: line.description),
+        Column("NDC", lambda line: line.ndc),
+        Column("Qty", lambda line: f"{line.quantity:,}", align_right=True),
+        Column("Unit price", lambda line: money(line.unit_price), align_right=True),
+        Column("Amount", lambda line: money(line.amount), align_right=True),
+    )
+    PRODUCT = 1
+
+
+class SettlementsModel(RowTableModel[SettlementRow]):
+    columns = (
+        Column("Date", lambda s: s.on.isoformat()),
+        Column("", lambda s: s.kind, tone=lambda s: "ok" if s.kind == "Payment" else "info"),
+        Column("Number", lambda s: s.number),
+        Column("Detail", lambda s: s.detail),
+        Column("Amount", lambda s: money(s.amount), align_right=True),
+        Column("Entry", lambda s: f"#{s.entry_id}", align_right=True),
+        Column("By", lambda s: s.by),
+    )
+    KIND, DETAIL = 1, 3
+
+
+def _small_table(model, stretch: int) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(26)
+    table.setTabKeyNavigation(False)
+    table.setWordWrap(False)
+    table.setAlternatingRowColors(True)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    header.setHighlightSections(False)
+    return table
+
+
+class InvoiceDetailPanel(QFrame):
+    """One invoice: who, when, what it billed and how it has been settled."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.detail: InvoiceDetail | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
+        outer.setSpacing(6)
+        self.placeholder = QLabel("Select an invoice to see its lines and what has been "
+                                  "paid or credited on it.")
+        self.placeholder.setObjectName("muted")
+        outer.addWidget(self.placeholder)
+        self.body = QWidget()
+        column = QVBoxLayout(self.body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(6)
+        title_row = QHBoxLayout()
+        title_row.setSpacing(12)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("dialogTitle")
+        self.state_badge = badge_label()
+        title_row.addWidget(self.title_label)
+        title_row.addWidget(self.state_badge)
+        title_row.addStretch()
+        self.open_label = QLabel()
+        title_row.addWidget(self.open_label)
+        column.addLayout(title_row)
+        self.facts_label = QLabel()
+        self.facts_label.setObjectName("muted")
+        self.facts_label.setWordWrap(True)
+        self.facts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        column.addWidget(self.facts_label)
+        self.lines_model = LinesModel(self)
+        self.lines_table = _small_table(self.lines_model, LinesModel.PRODUCT)
+        self.lines_table.setMinimumHeight(80)
+        column.addWidget(self.lines_table, 3)
+        self.totals_label = QLabel()
+        self.totals_label.setAlignment(Qt.AlignmentFlag.AlignRight)
+        column.addWidget(self.totals_label)
+        caption = QLabel("Payments and credits")
+        caption.setObjectName("sectionTitle")
+        column.addWidget(caption)
+        self.settlements_model = SettlementsModel(self)
+        self.settlements_table = _small_table(self.settlements_model, SettlementsModel.DETAIL)
+        self.settlements_table.setMinimumHeight(60)
+        column.addWidget(self.settlements_table, 2)
+        self.nothing_settled = QLabel("Nothing has been paid or credited on this invoice yet.")
+        self.nothing_settled.setObjectName("muted")
+        column.addWidget(self.nothing_settled)
+        outer.addWidget(self.body, 1)
+        self.show_detail(None)
+
+    def show_detail(self, detail: InvoiceDetail | None, on: date | None = None) -> None:
+        self.detail = detail
+        self.placeholder.setVisible(detail is None)
+        self.body.setVisible(detail is not None)
+        if detail is None:
+            self.lines_model.set_rows([])
+            self.settlements_model.set_rows([])
+            return
+        on = on or date.today()
+        row = detail.invoice
+        self.title_label.setText(f"{row.number} · {escape(row.customer)}")
+        set_badge(self.state_badge, state_text(row, on), STATE_TONES[row.state(on)])
+        self.open_label.setText(
+            f"<b>Paid in full</b> · total {money(row.total)}" if not row.open
+            else f"Open <b>{money(row.open)}</b> of {money(row.total)}")
+        facts = [f"Invoiced {row.invoice_date.isoformat()}"
+                 + (f" by {escape(detail.created_by)}" if detail.created_by else ""),
+                 f"due {row.due_date.isoformat()} ({terms_text(detail.terms_days)})"]
+        if row.shipment:
+            facts.append(f"shipment {row.shipment}"
+                         + (f" shipped {local_time(detail.shipped_at)[:10]}"
+                            if detail.shipped_at else ""))
+        if row.order:
+            facts.append(f"order {row.order}")
+        if row.customer_po:
+            facts.append(f"customer PO {escape(row.customer_po)}")
+        facts.append(f"journal entry #{detail.entry_id}")
+        self.facts_label.setText(" · ".join(facts))
+        self.lines_model.set_rows(detail.lines)
+        totals = [f"Subtotal {money(detail.subtotal)}"]
+        if detail.tax:
+            totals.append(f"Tax {money(detail.tax)}")
+        totals.append(f"<b>Total {money(row.total)}</b>")
+        if detail.paid:
+            totals.append(f"Paid {money(detail.paid)}")
+        if detail.credited:
+            totals.append(f"Credited {money(detail.credited)}")
+        totals.append(f"<b>Open {money(row.open)}</b>")
+        self.totals_label.setText("  ·  ".join(totals))
+        self.settlements_model.set_rows(detail.settlements)
+        self.settlements_table.setVisible(bool(detail.settlements))
+        self.nothing_settled.setVisible(not detail.settlements)
+
+
+def _save_pdf(invoice_id: int, target: Path) -> int:
+    """Written beside the target and renamed into place: a failed render leaves no half
+    file that could be emailed to a customer."""
+    partial = target.with_name(target.name + ".part")
+    try:
+        pages = render_invoice(build_invoice(invoice_id), partial)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return pages
+
+
+class InvoicesScreen(Screen):
+    title = "Invoices"
+    icon_name = "invoices"
+    summary = ("Invoices to customers: what is open or overdue, invoice shipments, "
+               "payments, credit memos, print.")
+    areas = frozenset({AREA, "payments", "books", "shipping", "partners", "returns"})
+
+    @classmethod
+    def available_to(cls, actor: Actor) -> bool:
+        return any(actor.may(p) for p in (Permission.POST_INVOICES, Permission.RECORD_PAYMENTS,
+                                          Permission.VIEW_REPORTS))
+
+    def __init__(self, session, parent=None):
+        super().__init__(session, parent)
+        self.may_post = self.actor.may(Permission.POST_INVOICES)
+        self.may_pay = self.actor.may(Permission.RECORD_PAYMENTS)
+        self.model = InvoicesModel(self, self)
+        self.table = PagedTableView(self.model, sortable=False, stretch=InvoicesModel.CUSTOMER)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(InvoicesModel.CUSTOMER, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.activated_row.connect(self.print_invoice)
+        self.model.loaded.connect(self._loaded)
+        self.model.rowsInserted.connect(self._update_count)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(8)
+        self.search_edit = SearchEdit("Invoice, customer, shipment, order or customer PO")
+        self.search_edit.setMinimumWidth(260)
+        self.search_edit.search.connect(self.search)
+        self.search_edit.down.connect(self._into_table)
+        search_label = QLabel("&Find:")
+        search_label.setBuddy(self.search_edit)
+        self.show_combo = QComboBox()
+        for show in InvoiceShow:
+            self.show_combo.addItem(show.label, show.value)
+        self.show_combo.currentIndexChanged.connect(self._show_changed)
+        show_label = QLabel("S&how:")
+        show_label.setBuddy(self.show_combo)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("muted")
+        bar.addWidget(search_label)
+        bar.addWidget(self.search_edit, 1)
+        bar.addWidget(show_label)
+        bar.addWidget(self.show_combo)
+        bar.addWidget(self.count_label)
+        bar.addStretch()
+        self.invoice_shipments_button = QPushButton("&Invoice shipments…")
+        self.invoice_shipments_button.setToolTip(
+            "Shipments that left without an invoice (customers invoiced by hand).")
+        self.invoice_shipments_button.clicked.connect(self.invoice_shipments)
+        self.invoice_shipments_button.setVisible(self.may_post)
+        bar.addWidget(self.invoice_shipments_button)
+        self.layout_.addLayout(bar)
+
+        actions = QHBoxLayout()
+        actions.setSpacing(8)
+        self.payment_button = QPushButton("&Record payment…")
+        self.payment_button.setToolTip("The customer's payment, applied to this invoice "
+                                       "first; any rest stays on account.")
+        self.payment_button.clicked.connect(self.record_payment)
+        self.payment_button.setVisible(self.may_pay)
+        self.credit_button = QPushButton("Credit &memo…")
+        self.credit_button.setToolTip("Credit part or all of what is open on the invoice.")
+        self.credit_button.clicked.connect(self.credit_memo)
+        self.credit_button.setVisible(self.may_post)
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setToolTip("Open the invoice as a PDF to read or print.")
+        self.print_button.clicked.connect(self.print_invoice)
+        self.save_button = QPushButton("Save P&DF…")
+        self.save_button.setToolTip("Save the invoice as a PDF, e.g. to email it.")
+        self.save_button.clicked.connect(self.save_pdf)
+        actions.addWidget(self.payment_button)
+        actions.addWidget(self.credit_button)
+        actions.addStretch()
+        actions.addWidget(self.print_button)
+        actions.addWidget(self.save_button)
+
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.hide()
+        self.detail_panel = InvoiceDetailPanel()
+
+        lower = QWidget()
+        lower_column = QVBoxLayout(lower)
+        lower_column.setContentsMargins(0, 0, 0, 0)
+        lower_column.setSpacing(8)
+        lower_column.addLayout(actions)
+        lower_column.addWidget(self.result_label)
+        lower_column.addWidget(self.detail_panel, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.table)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([260, 400])
+        self.layout_.addWidget(splitter, 1)
+        self.dialog: QWidget | None = None
+        self.message: QMessageBox | None = None
+        self.saved_to: Path | None = None
+        self.waiting = 0  # shipments not yet invoiced
+        self._select_id: int | None = None
+        self._detail_for: int | None = None
+        self._update_buttons()
+
+    # -- the list ----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self._select_id is None and (row := self.selected()):
+            self._select_id = row.id
+        self.model.reload()
+        if self.may_post:
+            run_task(self, lambda: len(uninvoiced_shipments()), self._waiting_counted)
+
+    def _waiting_counted(self, count: int) -> None:
+        self.waiting = count
+        self.invoice_shipments_button.setText(
+            f"&Invoice shipments ({count:,})…" if count else "&Invoice shipments…")
+
+    def search(self, text: str) -> None:
+        self.model.text = text
+        self.model.reload()
+
+    def _show_changed(self) -> None:
+        self.model.show = InvoiceShow(self.show_combo.currentData())
+        if self.model.started:
+            self.model.reload()
+
+    def _loaded(self) -> None:
+        self._update_count()
+        wanted, self._select_id = self._select_id, None
+        if wanted is None or not self.table.select_where(lambda r: r.id == wanted):
+            if self.model.rowCount() and wanted is None:
+                self.table.selectRow(0)
+            else:
+                self._selection_changed()
+        self._update_buttons()
+
+    def _update_count(self) -> None:
+        text = plural(self.model.total or 0, "invoice")
+        self.count_label.setText(f"{text} found" if self.model.text else text)
+
+    def _into_table(self) -> None:
+        self.table.setFocus()
+        if self.model.rowCount() and not self.table.selectionModel().hasSelection():
+            self.table.selectRow(0)
+
+    def selected(self) -> InvoiceRow | None:
+        return self.table.selected_row()
+
+    def _selection_changed(self) -> None:
+        row = self.selected()
+        if row is None or row.id != self._detail_for:
+            self.detail_panel.show_detail(None)
+        if row is None:
+            self._detail_for = None
+            self._update_buttons()
+            return
+        self._detail_for = row.id
+        self._update_buttons()
+        self._load_detail(row.id)
+
+    def _load_detail(self, invoice_id: int) -> None:
+        run_task(self, lambda: invoice_detail(invoice_id),
+                 lambda detail: self._show_detail(invoice_id, detail))
+
+    def _show_detail(self, invoice_id: int, detail: InvoiceDetail) -> None:
+        if invoice_id == self._detail_for:  # a later selection wins
+            self.detail_panel.show_detail(detail, self.model.on)
+            self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        row = self.selected()
+        self.payment_button.setEnabled(row is not None)
+        self.credit_button.setEnabled(row is not None and row.open > 0)
+        self.credit_button.setToolTip(
+            "Credit part or all of what is open on the invoice." if row is None or row.open > 0
+            else f"Nothing is open on {row.number} to credit.")
+        self.print_button.setEnabled(row is not None)
+        self.save_button.setEnabled(row is not None)
+
+    # -- actions -----------------------------------------------------------------------
+
+    def _changed(self, invoice_id: int | None) -> None:
+        self._select_id = invoice_id
+        self.changed.emit(set(CHANGED))
+
+    def _show_result(self, tone: str, text: str) -> None:
+        restyle(self.result_label, {"ok": "okBanner", "warn": "warning"}.get(tone, "danger"))
+        self.result_label.setText(text)
+        self.result_label.show()
+
+    def invoice_shipments(self) -> None:
+        if not self.may_post:
+            return
+        dialog = InvoiceShipmentsDialog(self.actor, self)
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._invoiced(dialog.results))
+        dialog.open()
+
+    def _invoiced(self, results: list[Invoiced]) -> None:
+        made = [r for r in results if r.result is not None]
+        refused = [r for r in results if r.result is None]
+        parts = []
+        if made:
+            parts.append("Invoiced " + "; ".join(
+                f"{r.shipment} on <b>{r.result.number}</b> ({money(r.result.total)}, due "
+                f"{r.result.due_date.isoformat()})" for r in made) + ".")
+        if refused:
+            parts.append("Not invoiced: " + "; ".join(
+                f"{r.shipment}: {escape(r.refusal)}" for r in refused))
+        self._show_result("warn" if refused else "ok", " ".join(parts))
+        # Show every invoice so the new one can be selected; the refresh loads it.
+        self.show_combo.blockSignals(True)
+        self.show_combo.setCurrentIndex(self.show_combo.findData(InvoiceShow.ALL.value))
+        self.show_combo.blockSignals(False)
+        self.model.show = InvoiceShow.ALL
+        self._changed(made[-1].result.invoice_id if made else None)
+
+    def record_payment(self) -> None:
+        row = self.selected()
+        if row is None or not self.may_pay:
+            return
+        invoice_id = row.id
+        dialog = RecordPaymentDialog(self.actor, row.customer_id, self,
+                                     invoice=row.number if row.open > 0 else None)
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._paid(invoice_id, dialog))
+        dialog.open()
+
+    def _paid(self, invoice_id: int, dialog: RecordPaymentDialog) -> None:
+        self._show_result("ok", f"Payment of {money(dialog.amount() or 0)} from "
+                                f"{escape(dialog.customer_combo.currentText())} recorded.")
+        self._changed(invoice_id)
+
+    def credit_memo(self) -> None:
+        row = self.selected()
+        if row is None or not self.may_post or row.open <= 0:
+            return
+        dialog = CreditMemoDialog(self.actor, row, self)
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._credited(row, dialog.result))
+        dialog.open()
+
+    def _credited(self, row: InvoiceRow, memo: str) -> None:
+        self._show_result("ok", f"Credit memo <b>{memo}</b> issued on {row.number}.")
+        self._changed(row.id)
+
+    # -- documents ---------------------------------------------------------------------
+
+    def _pdf_ready(self, dialog: PdfDocumentDialog) -> None:
+        self.dialog = dialog
+
+    def print_invoice(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        invoice_id = row.id
+        show_pdf(self, f"Invoice {row.number}", f"{row.number}.pdf",
+                 lambda path: render_invoice(build_invoice(invoice_id), path), self._pdf_ready)
+
+    def save_pdf(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        start = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        target, _filter = QFileDialog.getSaveFileName(
+            self, f"Save {row.number} as PDF", str(Path(start) / f"{row.number}.pdf"),
+            "PDF documents (*.pdf)")
+        if not target:
+            return
+        path = Path(target)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        invoice_id, number = row.id, row.number
+        run_task(self, lambda: _save_pdf(invoice_id, path),
+                 lambda _pages: self._saved(number, path),
+                 lambda exc: setattr(self, "message", show_error(self, exc)))
+
+    def _saved(self, number: str, path: Path) -> None:
+        self.saved_to = path
+        self._show_result("ok", f"{number} saved to {escape(str(path))}.")
