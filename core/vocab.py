@@ -313,6 +313,10 @@ class AccountRole(_Choice):
     WRITE_OFFS = "write_offs"
     PRICE_VARIANCE = "price_variance"
 
+    @property
+    def label(self) -> str:
+        return {"grni": "GRNI", "cogs": "COGS"}.get(self.value, super().label)
+
 
 # The chart a new database starts with: (code, name, kind, role).
 DEFAULT_CHART = (

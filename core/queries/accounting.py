@@ -1,5 +1,6 @@
-"""The books as the owner and the accountant read them: trial balance, inventory
-valuation (from the cost layers), account balances."""
+"""The books as the owner and the accountant read them: trial balance, the chart of
+accounts with each account's role and balance, inventory valuation (from the cost
+layers), account balances."""
 
 from __future__ import annotations
 
@@ -52,8 +53,9 @@ def _cents(value) -> Decimal:
     return Decimal(value or 0).scaleb(-2).quantize(ZERO)
 
 
-def trial_balance(as_of: date | None = None) -> TrialBalance:
-    """Every account with its posted debits and credits (to `as_of` inclusive)."""
+def _posted(as_of: date | None = None) -> list[tuple[Account, AccountBalance]]:
+    """Every account (by code) with its posted debits and credits (to `as_of`
+    inclusive), in two queries."""
     sums = (JournalLine
             .select(JournalLine.account, fn.SUM(JournalLine.debit).coerce(False),
                     fn.SUM(JournalLine.credit).coerce(False))
@@ -66,10 +68,39 @@ def trial_balance(as_of: date | None = None) -> TrialBalance:
         debit, credit = (_cents(v) for v in posted.get(account.id, (0, 0)))
         kind = AccountKind(account.kind)
         balance = debit - credit if kind.debit_normal else credit - debit
-        accounts.append(AccountBalance(account.code, account.name, kind, debit, credit,
-                                       balance))
+        accounts.append((account, AccountBalance(account.code, account.name, kind, debit,
+                                                 credit, balance)))
+    return accounts
+
+
+def trial_balance(as_of: date | None = None) -> TrialBalance:
+    """Every account with its posted debits and credits (to `as_of` inclusive)."""
+    accounts = [balance for _, balance in _posted(as_of)]
     return TrialBalance(accounts, sum((a.debit for a in accounts), ZERO),
                         sum((a.credit for a in accounts), ZERO))
+
+
+@dataclass(frozen=True)
+class ChartAccount:
+    code: str
+    name: str
+    kind: AccountKind
+    role: AccountRole | None  # the automatic postings it receives; None: an added account
+    active: bool
+    posted: bool  # any journal line on it
+    balance: Decimal  # in the account's normal direction
+
+    def as_json(self) -> dict[str, object]:
+        return {"code": self.code, "name": self.name, "kind": self.kind.value,
+                "role": self.role.value if self.role else None, "active": self.active,
+                "balance": str(self.balance)}
+
+
+def chart_of_accounts() -> list[ChartAccount]:
+    """The chart as the owner edits it: each account's role beside its balance today."""
+    return [ChartAccount(a.code, a.name, b.kind, AccountRole(a.role) if a.role else None,
+                         a.active, bool(b.debit or b.credit), b.balance)
+            for a, b in _posted()]
 
 
 def role_balance(role: AccountRole) -> Decimal:

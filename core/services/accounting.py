@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from peewee import fn
+
 from core.db import database, write_transaction
 from core.errors import InvalidInput, NotFound, RxDeskError
 from core.models import Account, FiscalPeriod, JournalEntry, JournalLine
@@ -168,30 +170,50 @@ def close_period(actor: Actor, year: int, month: int) -> None:
         audit.record(actor, "close_period", "fiscal_period", period.id, f"{year}-{month:02d}")
 
 
-def add_account(actor: Actor, code: str, name: str, kind: AccountKind) -> int:
-    code, name = (code or "").strip(), (name or "").strip()
-    if not code.isdigit() or not 3 <= len(code) <= 10:
-        raise InvalidInput("code", "An account code is 3 to 10 digits, e.g. 6100.")
+def _account_name(name: str) -> str:
+    name = (name or "").strip()
     if not name:
         raise InvalidInput("name", "The account needs a name.")
+    if len(name) > 100:
+        raise InvalidInput("name", "An account name is at most 100 characters.")
+    return name
+
+
+def _name_free(name: str, account_id: int | None = None) -> None:
+    """Account names are unique too: QuickBooks imports journal lines by account name."""
+    query = Account.select(Account.code).where(fn.LOWER(Account.name) == name.lower())
+    if account_id is not None:
+        query = query.where(Account.id != account_id)
+    if (taken := query.first()) is not None:
+        raise InvalidInput("name", f"Account {taken.code} is already called {name}.")
+
+
+def add_account(actor: Actor, code: str, name: str, kind: AccountKind | str) -> int:
+    """An account for manual entries (a bank account, an expense); automatic postings
+    keep using the accounts holding their roles."""
+    code, name = (code or "").strip(), _account_name(name)
+    if not code.isdigit() or not 3 <= len(code) <= 10:
+        raise InvalidInput("code", "An account code is 3 to 10 digits, e.g. 6100.")
+    kind = AccountKind.parse(kind, "kind")
     with write_transaction():
         authorize(actor, Permission.MANAGE_ACCOUNTS)
         if Account.select().where(Account.code == code).exists():
             raise InvalidInput("code", f"Account {code} already exists.")
-        account = Account.create(code=code, name=name[:100], kind=AccountKind(kind).value)
+        _name_free(name)
+        account = Account.create(code=code, name=name, kind=kind.value)
         audit.record(actor, "add_account", "account", account.id, f"{code} {name}")
         return account.id
 
 
 def rename_account(actor: Actor, code: str, name: str) -> None:
-    name = (name or "").strip()
-    if not name:
-        raise InvalidInput("name", "The account needs a name.")
+    """A new name only: the code, kind and role stay, so every posting still finds it."""
+    code, name = (code or "").strip(), _account_name(name)
     with write_transaction():
         authorize(actor, Permission.MANAGE_ACCOUNTS)
         account = Account.get_or_none(Account.code == code)
         if account is None:
             raise NotFound("account", code)
-        Account.update(name=name[:100]).where(Account.id == account.id).execute()
+        _name_free(name, account.id)
+        Account.update(name=name).where(Account.id == account.id).execute()
         audit.record(actor, "rename_account", "account", account.id,
                      f"{code}: {account.name!r} -> {name!r}")
