@@ -20,7 +20,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from bench import generate, inbound, measure, outbound
+from bench import generate, inbound, measure, outbound, stations
 from core import connection, migrations
 from core.db import close_database
 from core.demo_data import demo_admin
@@ -122,9 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     only = parser.add_mutually_exclusive_group()
     only.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     only.add_argument("--postgresql-only", action="store_true", help="skip SQLite")
-    parser.add_argument("--suite", choices=("all", "inventory", "receiving", "shipping"),
+    parser.add_argument("--suite", choices=("all", "inventory", "receiving", "shipping",
+                                            "stations"),
                         default="all", help="inventory screen questions and pack-station "
-                        "scans, receiving (issue 4), shipping (issue 5), or all")
+                        "scans, receiving (issue 4), shipping (issue 5), concurrent pack "
+                        "stations (PostgreSQL), or all")
     parser.add_argument("--keep", action="store_true",
                         help="keep the PostgreSQL database (name printed)")
     parser.add_argument("--rebuild", action="store_true", help="ignore the cached SQLite file")
@@ -144,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     inventory = args.suite in ("all", "inventory")
     receiving = args.suite in ("all", "receiving")
     shipping = args.suite in ("all", "shipping")
+    concurrent = args.suite in ("all", "stations") and "postgresql" in backends
+    stations_scale = stations.SCALES["quick" if args.quick else "full"]
     # Quick runs (CI) build in a temp dir; full runs cache under bench/.data/. The
     # receiving files and databases are always temporary.
     temp = Path(tempfile.mkdtemp(prefix="rxdesk-bench-"))
@@ -174,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         if shipping and "postgresql" in backends:
             log(f"PostgreSQL: shipping ({outbound_scale.name})")
             results += outbound.run_postgres(args.pg, outbound_scale, inbound_runs, temp)
+        if concurrent:
+            log(f"PostgreSQL: {stations_scale.stations} concurrent pack stations")
+            results += stations.run_postgres(args.pg, stations_scale, log)
     finally:
         close_database()
         shutil.rmtree(temp, ignore_errors=True)
@@ -190,6 +197,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nShipping ({outbound_scale.name}): one order of {outbound_scale.packages:,} "
               f"serialized packages packed, shipped and exported; median of {inbound_runs} "
               "runs")
+    if concurrent:
+        print(f"\nConcurrent pack stations ({stations_scale.name}): {stations_scale.stations} "
+              f"processes of {stations_scale.per_station} scans against one alone; time "
+              "per scan of all stations together, floor: plain psycopg transactions")
     print()
     print(measure.table(results))
     return 0

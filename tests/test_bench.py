@@ -33,3 +33,13 @@ def test_shipping_benchmarks_run_quick(backend, request):
     assert result.returncode == 0, result.stderr[-2000:]
     for operation in ("ship 3,000 packages (pack, post, EPCIS)", "T3 PDF of 50 lines"):
         assert operation in result.stdout and f"| {backend}" in result.stdout
+
+
+def test_concurrent_pack_stations_run_quick(request):
+    request.getfixturevalue("pg_server")
+    result = subprocess.run([sys.executable, "-m", "bench", "--quick", "--suite", "stations",
+                             "--postgresql-only", "--pg", PG_ADMIN_URL],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "no package lost or shipped twice" in result.stderr
+    assert "3 pack stations at once" in result.stdout
