@@ -25,6 +25,7 @@ from desktop.screens.partners import PartnersScreen
 from desktop.screens.products import ProductsScreen
 from desktop.screens.purchase_orders import PurchaseOrdersScreen
 from desktop.screens.receiving import ReceivingScreen
+from desktop.screens.returns import ReturnsScreen
 from desktop.screens.sales_orders import SalesOrdersScreen
 from desktop.screens.users import UsersScreen
 from desktop.session import Session
@@ -34,7 +35,7 @@ from desktop.version import app_version
 SCREENS: tuple[type[Screen], ...] = (
     HomeScreen, InventoryScreen, LocationsScreen, CountsScreen, ProductsScreen, PartnersScreen,
     PurchaseOrdersScreen, SalesOrdersScreen, InvoicesScreen, ReceivingScreen, PackStationScreen,
-    BooksScreen, CompanyScreen, UsersScreen, AuditScreen)
+    ReturnsScreen, BooksScreen, CompanyScreen, UsersScreen, AuditScreen)
 LICENSE = "AGPL-3.0-or-later"
 
 

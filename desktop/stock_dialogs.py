@@ -37,12 +37,19 @@ def location_combo(locations: Sequence[LocationRow], kinds: Sequence[LocationKin
     combo = QComboBox()
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    for loc in locations:
-        if loc.kind in kinds and loc.active and loc.code != exclude:
-            combo.addItem(f"{loc.code}" + (f"  ·  {loc.name}" if loc.name else ""), loc.code)
+    fill_locations(combo, locations, kinds, exclude)
     combo.setCurrentIndex(-1)
     combo.lineEdit().setPlaceholderText("Bin code")
     return combo
+
+
+def fill_locations(combo: QComboBox, locations: Sequence[LocationRow],
+                   kinds: Sequence[LocationKind], exclude: str = "") -> None:
+    """(Re)fill a location combo, e.g. once a screen's locations have loaded."""
+    combo.clear()
+    for loc in locations:
+        if loc.kind in kinds and loc.active and loc.code != exclude:
+            combo.addItem(f"{loc.code}" + (f"  ·  {loc.name}" if loc.name else ""), loc.code)
 
 
 def combo_code(combo: QComboBox) -> str:
