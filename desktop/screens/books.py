@@ -1,5 +1,5 @@
 """The books, for the owner and the office: what each customer owes (AR aging, their
-open invoices, recording a payment), the trial balance, the inventory valuation beside
+open invoices, recording a payment, printing their statement), the trial balance, the inventory valuation beside
 the Inventory account, the journal (reversing an entry) and the fiscal months (closing
 one). The office sees only the customers' accounts; the financial reports need
 "view financial reports". Each tab loads when it is first shown and again after a
@@ -13,8 +13,8 @@ from html import escape
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton,
-    QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
+    QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from core.permissions import Actor, Permission
@@ -27,10 +27,12 @@ from desktop.books_dialogs import RecordPaymentDialog, ReverseEntryDialog, date_
 from desktop.books_models import (AgingModel, JournalModel, OpenInvoicesModel, PeriodsModel,
                                   TrialBalanceModel, ValuationModel, money)
 from desktop.paged_table import PagedTableView
+from desktop.print_preview import show_pdf
 from desktop.screens.base import Screen
 from desktop.tasks import run_task, show_error, show_message
 from desktop.widgets.badges import BadgeDelegate, badge_label, set_badge
 from desktop.widgets.search import SearchEdit
+from reports.statement import build_statement, render_statement
 
 AREA = "books"
 ZERO = Decimal("0.00")
@@ -135,6 +137,12 @@ class CustomerAccountsTab(BooksTab):
         bar.setSpacing(8)
         self.summary_label = QLabel()
         bar.addWidget(self.summary_label, 1)
+        self.statement_button = QPushButton("Print &statement…")
+        self.statement_button.setToolTip(
+            "The selected customer's statement as of today: the last 90 days (back to the "
+            "oldest open invoice) with the running balance, and what is owed by age.")
+        self.statement_button.clicked.connect(self.print_statement)
+        bar.addWidget(self.statement_button)
         self.payment_button = QPushButton("&Record payment…")
         self.may_pay = _allow(self.payment_button, self.actor, Permission.RECORD_PAYMENTS,
                               "A customer's payment: applied to the invoices you tick.")
@@ -170,7 +178,7 @@ class CustomerAccountsTab(BooksTab):
         self.column.addWidget(split, 1)
         self._select_customer: int | None = None
         self._invoices_for: int | None = None
-        self.dialog: RecordPaymentDialog | None = None
+        self.dialog: QDialog | None = None
         self._customer_chosen()
 
     def reload(self) -> None:
@@ -205,6 +213,7 @@ class CustomerAccountsTab(BooksTab):
 
     def _customer_chosen(self) -> None:
         aging = self.selected()
+        self.statement_button.setEnabled(aging is not None)
         if aging is None:
             self._invoices_for = None
             self.invoices_title.setText("Select a customer to see their open invoices.")
@@ -237,6 +246,16 @@ class CustomerAccountsTab(BooksTab):
     def _paid(self, dialog: RecordPaymentDialog) -> None:
         self._select_customer = dialog.customer_combo.currentData()
         self.screen.changed.emit({AREA, "invoices", "payments"})
+
+    def print_statement(self) -> None:
+        aging = self.selected()
+        if aging is None:
+            return
+        customer_id = aging.customer_id
+        show_pdf(self, f"Statement for {aging.customer}",
+                 f"statement-{aging.customer}-{date.today().isoformat()}.pdf",
+                 lambda path: render_statement(build_statement(customer_id), path),
+                 lambda dialog: setattr(self, "dialog", dialog))
 
 
 # -- trial balance ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
 
 from core.errors import PermissionDenied
@@ -16,11 +17,12 @@ from core.permissions import Role
 from core.queries.accounting import role_balance, trial_balance
 from core.queries.journal import JournalFilter, journal_entry, journal_lines, list_periods
 from core.queries.receivables import ar_aging
-from core.services import accounting, sales, shipping
+from core.services import accounting, invoicing, sales, shipping
 from core.services.sales import SoLineInput
 from core.vocab import AccountRole
 from desktop.books_dialogs import RecordPaymentDialog, ReverseEntryDialog
 from desktop.main_window import MainWindow
+from desktop.print_preview import PdfDocumentDialog
 from desktop.screens.books import (BooksScreen, CustomerAccountsTab, JournalTab, PeriodsTab,
                                    TrialBalanceTab, ValuationTab)
 from desktop.session import Session
@@ -125,6 +127,29 @@ def test_the_service_refusal_shows_in_the_payment_dialog(qtbot, wait_tasks, db, 
     wait_tasks()
     assert "fractions of a cent" in dialog.field_error("amount")
     assert dialog.isVisible() and role_balance(AccountRole.CASH) == 0
+
+
+def test_print_a_customers_statement(qtbot, wait_tasks, db, stock):  # noqa: F811
+    first = ship(stock, 2)  # 83.00
+    oak = ship(stock, 1, "Oak Clinic Pharmacy", "0614141000043")
+    office = stock[Role.OFFICE]
+    invoicing.record_payment(office, Partner.get(Partner.gln == "0614141000029").id,
+                             "30.00", [first])
+    screen = open_books(qtbot, wait_tasks, db, office)
+    tab = screen.tab(CustomerAccountsTab)
+    assert cells(tab.aging_model, "Customer") == ["Main Street Pharmacy",
+                                                  "Oak Clinic Pharmacy"]
+    assert tab.selected().customer == "Main Street Pharmacy"
+    assert tab.statement_button.isEnabled()
+    tab.statement_button.click()
+    wait_tasks()
+    dialog = tab.dialog
+    assert isinstance(dialog, PdfDocumentDialog) and dialog.path.exists()
+    assert dialog.windowTitle() == "Statement for Main Street Pharmacy"
+    text = "\n".join(page.extract_text() for page in PdfReader(dialog.path).pages)
+    assert "Main Street Pharmacy" in text and first in text and oak not in text
+    assert "$53.00" in text  # what is still owed after the payment
+    assert dialog.file_name.startswith("statement-Main-Street-Pharmacy-")
 
 
 def test_trial_balance_and_valuation_agree_with_the_books(qtbot, wait_tasks, db, stock):  # noqa: F811
