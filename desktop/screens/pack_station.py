@@ -51,6 +51,7 @@ from desktop.screens.receiving import escape
 from desktop.table_models import ROW_ROLE, Column, RowTableModel
 from desktop.tasks import run_task, show_error
 from desktop.widgets.badges import TONES, BadgeDelegate, badge_label, set_badge
+from desktop.widgets.scan_feedback import beep, feedback_label, show_feedback
 from desktop.widgets.scan_input import ScanField, WedgeCatcher
 from reports.packing_slip import build_packing_slip, render_packing_slip
 from reports.pick_list import build_pick_list, render_pick_list
@@ -60,7 +61,6 @@ from reports.t3 import build_t3, render_t3
 AREA = "shipping"
 RELOAD_MS = 150  # after the last scan, bring the order in line with the database
 LOG_LIMIT = 500
-ERROR_BEEPS = (0, 160, 320)  # ms: three short beeps for a refusal, one for a pack
 
 KEY_PICK_LIST, KEY_LABELS, KEY_SLIP, KEY_T3 = "F2", "F3", "F4", "F7"
 KEY_NEW_CARTON, KEY_REMOVE, KEY_SHIP = "F5", "F6", "F9"
@@ -360,11 +360,7 @@ class PackStationScreen(Screen):
         row.addWidget(self.scan_field, 1)
         column.addLayout(row)
 
-        self.feedback = QLabel()
-        self.feedback.setObjectName("scanFeedback")
-        self.feedback.setWordWrap(True)
-        self.feedback.setTextFormat(Qt.TextFormat.RichText)
-        self.feedback.setMinimumHeight(100)  # two lines: fewer jumps between scans
+        self.feedback = feedback_label()
         column.addWidget(self.feedback)
 
         tables = QSplitter(Qt.Orientation.Vertical)
@@ -735,15 +731,7 @@ class PackStationScreen(Screen):
 
     # -- feedback ----------------------------------------------------------------------
     def _feedback(self, tone: str, headline: str, text: str) -> None:
-        background, border, color = TONES[tone]
-        mark = {"ok": "✓", "warn": "!", "bad": "✗"}.get(tone, "")
-        self.feedback.setProperty("tone", tone)
-        self.feedback.setStyleSheet(
-            f"QLabel {{ background: {background}; border: 2px solid {border}; color: {color}; "
-            "border-radius: 8px; padding: 10px 14px; font-size: 14pt; }")
-        self.feedback.setText(f"<span style='font-size: 20pt; font-weight: bold;'>"
-                              f"{mark + ' ' if mark else ''}{escape(headline)}</span>"
-                              f"<br>{escape(text)}")
+        show_feedback(self.feedback, tone, headline, text)
 
     def _refused_feedback(self, headline: str, text: str, raw: str = "") -> None:
         self._feedback("bad", headline, text)
@@ -754,10 +742,8 @@ class PackStationScreen(Screen):
         return self.feedback.property("tone") or ""
 
     def _sound(self, ok: bool) -> None:
-        """One beep for a pack, three for a refusal (heard without looking up)."""
         self.last_sound = "ok" if ok else "error"
-        for delay in ERROR_BEEPS[:1 if ok else None]:
-            QTimer.singleShot(delay, QApplication.beep)
+        beep(ok)
 
     # -- cartons -----------------------------------------------------------------------
     def _carton_clicked(self, index) -> None:
