@@ -20,7 +20,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from bench import generate, inbound, measure, outbound, stations
+from bench import generate, inbound, measure, outbound, startup, stations
 from core import connection, migrations
 from core.db import close_database
 from core.demo_data import demo_admin
@@ -123,10 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     only.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     only.add_argument("--postgresql-only", action="store_true", help="skip SQLite")
     parser.add_argument("--suite", choices=("all", "inventory", "receiving", "shipping",
-                                            "stations"),
+                                            "stations", "app"),
                         default="all", help="inventory screen questions and pack-station "
                         "scans, receiving (issue 4), shipping (issue 5), concurrent pack "
-                        "stations (PostgreSQL), or all")
+                        "stations (PostgreSQL), app start to login, or all")
     parser.add_argument("--keep", action="store_true",
                         help="keep the PostgreSQL database (name printed)")
     parser.add_argument("--rebuild", action="store_true", help="ignore the cached SQLite file")
@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     receiving = args.suite in ("all", "receiving")
     shipping = args.suite in ("all", "shipping")
     concurrent = args.suite in ("all", "stations") and "postgresql" in backends
+    app_start = args.suite in ("all", "app")
     stations_scale = stations.SCALES["quick" if args.quick else "full"]
     # Quick runs (CI) build in a temp dir; full runs cache under bench/.data/. The
     # receiving files and databases are always temporary.
@@ -178,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         if shipping and "postgresql" in backends:
             log(f"PostgreSQL: shipping ({outbound_scale.name})")
             results += outbound.run_postgres(args.pg, outbound_scale, inbound_runs, temp)
+        for backend in backends if app_start else []:
+            log(f"{backend}: app start to login dialog")
+            results.append(startup.run_backend(backend, args.pg, runs, temp))
         if concurrent:
             log(f"PostgreSQL: {stations_scale.stations} concurrent pack stations")
             results += stations.run_postgres(args.pg, stations_scale, log)

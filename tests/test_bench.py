@@ -43,3 +43,14 @@ def test_concurrent_pack_stations_run_quick(request):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "no package lost or shipped twice" in result.stderr
     assert "3 pack stations at once" in result.stdout
+
+
+def test_app_start_benchmark_runs_quick(backend, request):
+    only = "--sqlite-only" if backend == "sqlite" else "--postgresql-only"
+    if backend == "postgresql":
+        request.getfixturevalue("pg_server")
+    result = subprocess.run([sys.executable, "-m", "bench", "--quick", "--suite", "app", only,
+                             "--runs", "1", "--pg", PG_ADMIN_URL],
+                            cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "app start to login dialog" in result.stdout and f"| {backend}" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,9 +20,14 @@ LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 
 _hasher = PasswordHasher()  # argon2id, memory-hard (64 MiB, 3 passes)
-# Verified when the user name is unknown, so a wrong name costs the same time as a
-# wrong password and does not reveal which accounts exist.
-_DUMMY_HASH = _hasher.hash("rxdesk-no-such-user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the user name is unknown, so a wrong name costs the same time as a
+    wrong password and does not reveal which accounts exist; made on first need (argon2
+    takes ~0.1 s), not at start-up."""
+    return _hasher.hash("rxdesk-no-such-user")
 
 
 def hash_password(password: str) -> str:
@@ -62,7 +68,7 @@ def sign_in(username: str, password: str) -> Actor:
         user = _lock_user(name)
         now = utc_now()
         if user is None:
-            _verify(_DUMMY_HASH, password)
+            _verify(_dummy_hash(), password)
             audit.record(Actor(None, name or "?", Role.WAREHOUSE), "sign_in_failed", "user", name,
                          "unknown user name")
             error = LoginFailed()
