@@ -15,7 +15,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from core.queries.picking import Address
 from reports.pdf_base import (
-    ACCENT, FONT_BOLD, SHADE, Party, escape, money, styles,
+    ACCENT, FONT_BOLD, SHADE, Party, escape, money, side_by_side, styles,
 )
 
 
@@ -45,9 +45,9 @@ def product_cell(name: str, strength: str, dosage_form: str, package: str,
 
 def remit_to_box(lines: Sequence[str], payee: Party, notes: Sequence[str],
                  width: float) -> Table:
-    """Where to send payment, framed in the accent colour so it is the box a payables
-    clerk finds first: the remit-to lines as set in the company profile (the first in
-    bold), else our name and address; then `notes` (what to quote, whom to ask)."""
+    """Where to send payment: the remit-to lines as set in the company profile (the
+    first in bold), else our name and address; then `notes` (what to quote, whom to
+    ask). billing_row frames it."""
     st = styles()
     lines = list(lines) or [payee.name, *payee.address]
     rows = [[Paragraph("REMIT TO", st["box_title"])],
@@ -57,8 +57,6 @@ def remit_to_box(lines: Sequence[str], payee: Party, notes: Sequence[str],
     table = Table(rows, colWidths=[width])
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-        ("BOX", (0, 0), (-1, -1), 1, ACCENT),
-        ("LINEBEFORE", (0, 0), (0, -1), 3, ACCENT),
         ("LEFTPADDING", (0, 0), (-1, -1), 9), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
         ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ("TOPPADDING", (0, 0), (-1, 0), 6), ("TOPPADDING", (0, len(lines) + 1), (-1, -1), 3),
@@ -83,7 +81,8 @@ def _amount_styles() -> dict[str, ParagraphStyle]:
 
 def amount_due_box(title: str, amount: Decimal, notes: Sequence[str], width: float) -> Table:
     """The one number the reader must act on (balance due, amount due) in large white
-    figures on the accent colour, right aligned, with its due date or terms under it."""
+    figures on the accent colour (billing_row fills the rest of its cell), right
+    aligned, with its due date or terms under it."""
     st = _amount_styles()
     rows = [[Paragraph(escape(title.upper()), st["title"])],
             [Paragraph(money(amount), st["amount"])]]
@@ -97,3 +96,20 @@ def amount_due_box(title: str, amount: Decimal, notes: Sequence[str], width: flo
         ("BOTTOMPADDING", (0, 1), (-1, 1), 5), ("BOTTOMPADDING", (0, -1), (-1, -1), 8),
     ]))
     return table
+
+
+def billing_row(boxes: Sequence[Table], widths: Sequence[float], gap: float, *,
+                remit_to: int | None = None, amount_due: int | None = None) -> Table:
+    """pdf_base.side_by_side, with the remit-to box (index `remit_to`) framed in the
+    accent colour so it is the box a payables clerk finds first, and the amount-due box
+    (index `amount_due`) coloured down to the foot of the row."""
+    row = side_by_side(boxes, widths, gap)
+    commands = []
+    if remit_to is not None:
+        cell = (2 * remit_to, 0)  # side_by_side puts a gap column between boxes
+        commands += [("BOX", cell, cell, 1, ACCENT), ("LINEBEFORE", cell, cell, 3, ACCENT)]
+    if amount_due is not None:
+        cell = (2 * amount_due, 0)
+        commands.append(("BACKGROUND", cell, cell, ACCENT))
+    row.setStyle(TableStyle(commands))
+    return row

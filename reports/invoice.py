@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from reportlab.lib.units import inch
-from reportlab.platypus import KeepTogether, Paragraph, Spacer, TableStyle
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from core.queries.billing_docs import InvoiceDoc, InvoiceLineDoc, invoice_doc
 from reports.barcodes import BarcodeFlowable, barcode_box
-from reports.doc_parts import amount_due_box, remit_to_box, ship_to_party
+from reports.doc_parts import amount_due_box, billing_row, remit_to_box, ship_to_party
 from reports.pdf_base import (
-    ACCENT, WIDTH, Letterhead, Out, Party, build_pdf, company_party, escape, facts_box,
+    WIDTH, Letterhead, Out, Party, build_pdf, company_party, escape, facts_box,
     line_table, long_date, money, note_box, party_box, quantity, side_by_side, styles,
     totals_table,
 )
@@ -100,13 +100,13 @@ def render_invoice(doc: InvoiceDoc, out: Out) -> int:
            if doc.company.billing_email else "")
     due = (["Paid in full, thank you."] if paid_up else
            [f"Due {long_date(doc.due_date)}", escape(doc.terms)])
-    payment_row = side_by_side(
+    payment_row = billing_row(
         [remit_to_box(doc.remit_to, company, [quote] + ([ask] if ask else []), BOX),
          barcode_box("Invoice number", BarcodeFlowable(doc.number, module=0.011 * inch,
                                                        height=0.5 * inch, font_size=9),
                      BOX, "Scan to find this invoice."),
-         amount_due_box("Balance due", doc.balance_due, due, BOX)], [BOX] * 3, GAP)
-    payment_row.setStyle(TableStyle([("BACKGROUND", (4, 0), (4, 0), ACCENT)]))
+         amount_due_box("Balance due", doc.balance_due, due, BOX)], [BOX] * 3, GAP,
+        remit_to=0, amount_due=2)
     totals = [("Subtotal", money(doc.subtotal)), (_tax_label(doc), money(doc.tax)),
               ("Invoice total", money(doc.total))]
     owing = [(label, money(-amount)) for label, amount in (

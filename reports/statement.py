@@ -13,10 +13,10 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, TableS
 
 from core.queries.billing_docs import StatementDoc, StatementEntry, statement_doc
 from core.queries.receivables import BUCKETS
-from reports.doc_parts import amount_due_box, remit_to_box, ship_to_party
+from reports.doc_parts import amount_due_box, billing_row, remit_to_box, ship_to_party
 from reports.pdf_base import (
     ACCENT, FONT, MUTED, SHADE, WIDTH, Letterhead, Out, build_pdf, company_party, escape,
-    facts_box, line_table, long_date, money, party_box, side_by_side, styles,
+    facts_box, line_table, long_date, money, party_box, styles,
 )
 
 COLUMNS = ("Date", "Transaction", "Reference", "Due", "Charges", "Credits", "Balance")
@@ -71,11 +71,11 @@ def _due_cell(entry: StatementEntry, on: date) -> list:
     if entry.due_date is None:
         return []
     cell = [Paragraph(long_date(entry.due_date), st["cell"])]
-    if entry.open:
-        past = entry.due_date < on
-        text = f"open {money(entry.open)}" + (" · past due" if past else "")
-        cell.append(Paragraph(f"<font color='{PAST_DUE}'>{text}</font>" if past else text,
+    if entry.open and entry.due_date < on:
+        cell.append(Paragraph(f"<font color='{PAST_DUE}'>past due {money(entry.open)}</font>",
                               st["muted"]))
+    elif entry.open:
+        cell.append(Paragraph(f"open {money(entry.open)}", st["muted"]))
     else:
         cell.append(Paragraph("paid", st["muted"]))
     return cell
@@ -134,19 +134,20 @@ def _aging(doc: StatementDoc):
 def _slip(doc: StatementDoc, payee) -> KeepTogether:
     facts = [("Customer", f"<b>{escape(doc.customer)}</b>")]
     if doc.customer_gln:
-        facts.append(("Customer GLN", escape(doc.customer_gln)))
-    facts += [("Statement date", long_date(doc.statement_date)),
+        facts.append(("GLN", escape(doc.customer_gln)))
+    facts += [("Statement", long_date(doc.statement_date)),
               ("Amount due", f"<b>{money(doc.amount_due)}</b>"),
-              ("Amount enclosed", "$ ____________________")]
+              ("Enclosed", "$ ______________")]
     notes = [f"Payable to <b>{escape(doc.company.legal_name)}</b>"] if doc.remit_to else []
     if doc.company.billing_email:
         notes.append(f"Questions: {escape(doc.company.billing_email)}")
-    wide = 2 * BOX + GAP
+    half = (WIDTH - GAP) / 2
     return KeepTogether([
         Spacer(1, 0.1 * inch), CutLine("Detach and return this part with your payment"),
         Spacer(1, 0.08 * inch),
-        side_by_side([facts_box("Remittance", facts, wide),
-                      remit_to_box(doc.remit_to, payee, notes, BOX)], [wide, BOX], GAP)])
+        billing_row([facts_box("Remittance", facts, half),
+                     remit_to_box(doc.remit_to, payee, notes, half)], [half, half], GAP,
+                    remit_to=1)])
 
 
 def render_statement(doc: StatementDoc, out: Out) -> int:
@@ -161,11 +162,10 @@ def render_statement(doc: StatementDoc, out: Out) -> int:
         facts.append(("GLN", escape(doc.customer_gln)))
     owed = ([f"as of {long_date(doc.statement_date)}"] if doc.closing_balance >= 0 else
             [f"Credit balance {money(-doc.closing_balance)}", "nothing to pay"])
-    head = side_by_side([party_box("Customer", ship_to_party(doc.bill_to, doc.customer), BOX),
-                         facts_box("Statement", facts, BOX),
-                         amount_due_box("Amount due", doc.amount_due, owed, BOX)],
-                        [BOX] * 3, GAP)
-    head.setStyle(TableStyle([("BACKGROUND", (4, 0), (4, 0), ACCENT)]))
+    head = billing_row([party_box("Customer", ship_to_party(doc.bill_to, doc.customer), BOX),
+                        facts_box("Statement", facts, BOX),
+                        amount_due_box("Amount due", doc.amount_due, owed, BOX)],
+                       [BOX] * 3, GAP, amount_due=2)
     story = [head, Spacer(1, 0.12 * inch),
              Paragraph(f"Account activity, {long_date(doc.period_from)} to "
                        f"{long_date(doc.period_to)}", st["heading"]),

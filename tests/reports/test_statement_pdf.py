@@ -97,7 +97,7 @@ def test_running_balance_closing_balance_and_aging_match_ar_aging(account, tmp_p
     assert (f"{long_date(days_ago(120))} Balance forward owed before this period "
             "$0.00") in text
     assert (f"{long_date(days_ago(120))} {first} Invoice PO MS-2 "
-            f"{long_date(days_ago(100))} open $53.00 · past due $83.00 $83.00") in text
+            f"{long_date(days_ago(100))} past due $53.00 $83.00 $83.00") in text
     assert (f"{long_date(days_ago(40))} PAY-000001 Payment Check CHK 1001 $30.00 $94.50"
             in text)
     assert f"{long_date(days_ago(5))} PAY-000002 Payment ACH $50.00 $44.50" in text
@@ -109,8 +109,8 @@ def test_running_balance_closing_balance_and_aging_match_ar_aging(account, tmp_p
     assert ("Current 1-30 days 31-60 days 61-90 days Over 90 days Credit on account "
             "Amount due $41.50 $31.50 $0.00 $0.00 $53.00 -$50.00 $76.00") in text
     assert "REMIT TO Garden State Rx Lockbox 7731 Newark, NJ 07101" in text
-    assert ("Customer Main Street Pharmacy Customer GLN 0614141000029 Statement date "
-            f"{long_date(TODAY)} Amount due $76.00 Amount enclosed") in text
+    assert ("REMITTANCE Customer Main Street Pharmacy GLN 0614141000029 Statement "
+            f"{long_date(TODAY)} Amount due $76.00 Enclosed $") in text
     assert "Questions: ar@gardenstaterx.example" in text
 
 
