@@ -21,7 +21,7 @@ from core.queries.invoices import InvoiceRow, UninvoicedShipment, uninvoiced_shi
 from core.services.invoicing import InvoiceResult, invoice_shipment, issue_credit_memo
 from desktop.books_dialogs import refusal_label, show_refusal
 from desktop.books_models import money
-from desktop.table_models import Column, RowTableModel, local_time, sort_time
+from desktop.table_models import Column, RowTableModel
 from desktop.tasks import run_task
 from desktop.widgets.forms import FieldForm
 
@@ -63,7 +63,8 @@ class UninvoicedModel(RowTableModel[UninvoicedShipment]):
         Column("Customer", lambda s: s.customer),
         Column("Order", lambda s: s.order),
         Column("Customer PO", lambda s: s.customer_po),
-        Column("Shipped", lambda s: local_time(s.shipped_at), lambda s: sort_time(s.shipped_at)),
+        Column("Shipped", lambda s: s.shipped_at.astimezone().date().isoformat(),
+               lambda s: s.shipped_at),
         Column("Units", lambda s: f"{s.units:,}", lambda s: s.units, align_right=True),
         Column("Value", lambda s: money(s.value), lambda s: s.value, align_right=True),
     )
@@ -118,7 +119,7 @@ class InvoiceShipmentsDialog(QDialog):
         self.actor = actor
         self.results: list[Invoiced] = []
         self.setWindowTitle("Invoice shipments")
-        self.setMinimumSize(860, 480)
+        self.setMinimumSize(920, 480)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 20, 20, 16)
         layout.setSpacing(12)

@@ -8,7 +8,7 @@ issue a credit memo on it, and print it or save it as a PDF to email."""
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, datetime
 from html import escape
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from desktop.invoice_dialogs import CreditMemoDialog, InvoiceShipmentsDialog, In
 from desktop.paged_table import PagedColumn, PagedTableModel, PagedTableView
 from desktop.print_preview import PdfDocumentDialog, show_pdf
 from desktop.screens.base import Screen
-from desktop.table_models import Column, RowTableModel, local_time
+from desktop.table_models import Column, RowTableModel
 from desktop.tasks import run_task, show_error
 from desktop.widgets.badges import badge_label, restyle, set_badge
 from desktop.widgets.search import SearchEdit
@@ -37,7 +37,12 @@ from reports.invoice import build_invoice, render_invoice
 
 AREA = "invoices"
 CHANGED = frozenset({AREA, "payments", "books"})
+SETTLEMENT_ROWS = 4  # shown without scrolling
 STATE_TONES = {InvoiceShow.OPEN: "info", InvoiceShow.OVERDUE: "bad", InvoiceShow.PAID: "ok"}
+
+
+def local_date(value: datetime) -> str:
+    return value.astimezone().date().isoformat()
 
 
 def plural(count: int, noun: str) -> str:
@@ -168,7 +173,7 @@ class InvoiceDetailPanel(QFrame):
         self.lines_model = LinesModel(self)
         self.lines_table = _small_table(self.lines_model, LinesModel.PRODUCT)
         self.lines_table.setMinimumHeight(80)
-        column.addWidget(self.lines_table, 3)
+        column.addWidget(self.lines_table, 1)
         self.totals_label = QLabel()
         self.totals_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         column.addWidget(self.totals_label)
@@ -177,8 +182,7 @@ class InvoiceDetailPanel(QFrame):
         column.addWidget(caption)
         self.settlements_model = SettlementsModel(self)
         self.settlements_table = _small_table(self.settlements_model, SettlementsModel.DETAIL)
-        self.settlements_table.setMinimumHeight(60)
-        column.addWidget(self.settlements_table, 2)
+        column.addWidget(self.settlements_table)
         self.nothing_settled = QLabel("Nothing has been paid or credited on this invoice yet.")
         self.nothing_settled.setObjectName("muted")
         column.addWidget(self.nothing_settled)
@@ -200,19 +204,21 @@ class InvoiceDetailPanel(QFrame):
         self.open_label.setText(
             f"<b>Paid in full</b> · total {money(row.total)}" if not row.open
             else f"Open <b>{money(row.open)}</b> of {money(row.total)}")
-        facts = [f"Invoiced {row.invoice_date.isoformat()}"
-                 + (f" by {escape(detail.created_by)}" if detail.created_by else ""),
-                 f"due {row.due_date.isoformat()} ({terms_text(detail.terms_days)})"]
+        posted = [f"Invoiced {row.invoice_date.isoformat()}"
+                  + (f" by {escape(detail.created_by)}" if detail.created_by else ""),
+                  f"due {row.due_date.isoformat()} ({terms_text(detail.terms_days)})",
+                  f"journal entry #{detail.entry_id}"]
+        billed = []
         if row.shipment:
-            facts.append(f"shipment {row.shipment}"
-                         + (f" shipped {local_time(detail.shipped_at)[:10]}"
-                            if detail.shipped_at else ""))
+            billed.append(f"Shipment {row.shipment}"
+                          + (f" shipped {local_date(detail.shipped_at)}"
+                             if detail.shipped_at else ""))
         if row.order:
-            facts.append(f"order {row.order}")
+            billed.append(f"order {row.order}")
         if row.customer_po:
-            facts.append(f"customer PO {escape(row.customer_po)}")
-        facts.append(f"journal entry #{detail.entry_id}")
-        self.facts_label.setText(" · ".join(facts))
+            billed.append(f"customer PO {escape(row.customer_po)}")
+        self.facts_label.setText("<br>".join(" · ".join(part) for part in (posted, billed)
+                                             if part))
         self.lines_model.set_rows(detail.lines)
         totals = [f"Subtotal {money(detail.subtotal)}"]
         if detail.tax:
@@ -225,7 +231,12 @@ class InvoiceDetailPanel(QFrame):
         totals.append(f"<b>Open {money(row.open)}</b>")
         self.totals_label.setText("  ·  ".join(totals))
         self.settlements_model.set_rows(detail.settlements)
-        self.settlements_table.setVisible(bool(detail.settlements))
+        table = self.settlements_table
+        # As tall as its rows (a few at most, then it scrolls); the lines take the rest.
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+                             + min(len(detail.settlements), SETTLEMENT_ROWS)
+                             * table.verticalHeader().defaultSectionSize())
+        table.setVisible(bool(detail.settlements))
         self.nothing_settled.setVisible(not detail.settlements)
 
 

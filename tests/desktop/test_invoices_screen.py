@@ -6,7 +6,8 @@ who gets which actions; and the invoice printed and saved as a PDF."""
 
 from __future__ import annotations
 
-from datetime import date
+import os
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from core.models import CreditMemo, Invoice, JournalEntry, Partner
+from core.models import CreditMemo, Invoice, JournalEntry, Partner, Product
 from core.permissions import Role
 from core.queries.invoices import InvoiceShow
-from core.services import invoicing
+from core.services import invoicing, sales, shipping
+from core.services.sales import SoLineInput
+from core.services.stock import add_opening_stock
 from desktop.books_dialogs import RecordPaymentDialog
 from desktop.invoice_dialogs import CreditMemoDialog, InvoiceShipmentsDialog
 from desktop.main_window import MainWindow
@@ -26,9 +29,10 @@ from desktop.screens import invoices
 from desktop.screens.invoices import InvoicesModel, InvoicesScreen
 from desktop.session import Session
 from desktop.widgets.badges import TONES
-from tests.core.conftest import customer, stock, warehouse  # noqa: F401 (fixtures)
+from tests.core.conftest import BULK_GTIN, GTIN, customer, stock, warehouse  # noqa: F401
 from tests.core.test_invoice_queries import OAK_GLN, make_overdue, ship_to
 
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = date.today()
 
 
@@ -140,7 +144,8 @@ def test_invoice_a_shipment_from_the_dialog(qtbot, wait_tasks, db, stock):  # no
         screen.result_label.text()
     assert column(screen.model, "Invoice") == [made.number]
     assert screen.selected().number == made.number
-    assert f"shipment {first.number}" in screen.detail_panel.facts_label.text()
+    assert f"Shipment {first.number} shipped {TODAY.isoformat()}" in \
+        screen.detail_panel.facts_label.text()
     assert screen.invoice_shipments_button.text() == "&Invoice shipments (1)…"
 
 
@@ -284,3 +289,57 @@ def test_print_and_save_the_invoice_as_pdf(qtbot, wait_tasks, db, stock,  # noqa
     assert screen.saved_to == saved and number in pdf_text(saved)
     assert not (tmp_path / "for-customer.pdf.part").exists()
     assert f"{number} saved to" in screen.result_label.text()
+
+
+def test_screenshot_with_a_few_invoices(qtbot, wait_tasks, db, stock, tmp_path):  # noqa: F811
+    """The screen at 1280x800 (a common laptop screen) with an overdue invoice partly
+    paid and credited, a paid one, open ones and a shipment waiting to be invoiced.
+    RXDESK_SCREENSHOTS=1 saves docs/screenshots/invoices.png."""
+    office, admin = stock[Role.OFFICE], stock[Role.ADMIN]
+    add_opening_stock(admin, BULK_GTIN, "W1", TODAY + timedelta(days=400), "B-01",
+                      quantity=500)
+    Product.update(list_price=Decimal("3.85")).where(Product.gtin == BULK_GTIN).execute()
+    main = customer(stock)
+    oak = customer(stock, "Oak Clinic Pharmacy", gln=OAK_GLN)
+    elm = customer(stock, "Elm Street Apothecary & Compounding", gln="0614141000036")
+    river = customer(stock, "Riverside Long-Term Care Pharmacy", gln="0614141000050")
+    Partner.update(invoice_on_ship=False).where(Partner.id == river).execute()
+
+    def ship_lines(customer_id: int, lines: list[SoLineInput], po: str = ""):
+        order = sales.create_order(office, customer_id, lines, customer_po=po)
+        sales.confirm_order(office, order)
+        return shipping.ship_allocation(stock[Role.WAREHOUSE], order)
+
+    shown = ship_lines(main, [SoLineInput(GTIN, 2), SoLineInput(BULK_GTIN, 24)],
+                       "MS-881").invoice
+    invoicing.record_payment(office, main, "100.00", [shown], method="check",
+                             reference="CHK 1042")
+    invoicing.issue_credit_memo(office, shown, "9.24", "Three vials arrived cracked")
+    make_overdue(shown, 17)
+    paid = ship_lines(oak, [SoLineInput(GTIN, 1)], "OC-17").invoice
+    invoicing.record_payment(office, oak, "41.50", [paid], method="ach")
+    make_overdue(ship_lines(elm, [SoLineInput(BULK_GTIN, 40)]).invoice, 3)
+    ship_lines(main, [SoLineInput(GTIN, 3)], "MS-902")
+    ship_lines(oak, [SoLineInput(BULK_GTIN, 120)], "OC-18")
+    ship_lines(river, [SoLineInput(BULK_GTIN, 12)], "RLTC-5501")
+
+    screen = invoices_screen(qtbot, wait_tasks, db, office)
+    assert screen.table.select_where(lambda r: r.number == shown)
+    wait_tasks()
+    panel = screen.detail_panel
+    assert panel.lines_model.rowCount() == 2 and panel.settlements_model.rowCount() == 2
+    assert screen.invoice_shipments_button.text() == "&Invoice shipments (1)…"
+    qtbot.wait(50)
+    window = screen.window()
+    image = window.grab()
+    assert (image.width(), image.height()) == (1280, 800)
+    out_dir = ROOT / "docs" / "screenshots" if os.environ.get("RXDESK_SCREENSHOTS") \
+        else tmp_path
+    assert image.save(str(out_dir / "invoices.png"))
+    screen.invoice_shipments_button.click()
+    wait_tasks()
+    assert screen.dialog.grab().save(str(tmp_path / "invoice-shipments-dialog.png"))
+    screen.dialog.reject()
+    screen.credit_button.click()
+    assert screen.dialog.grab().save(str(tmp_path / "credit-memo-dialog.png"))
+    screen.dialog.reject()
