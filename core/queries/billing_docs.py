@@ -31,7 +31,7 @@ from core.vocab import AddressKind
 
 PAYMENT_METHODS = {"check": "Check", "ach": "ACH", "wire": "Wire transfer",
                    "card": "Card", "cash": "Cash"}
-STATEMENT_DAYS = 90  # a statement's default look-back (see default_period)
+STATEMENT_DAYS = 90  # a statement's default look-back (see _default_from)
 
 
 def terms_text(days: int) -> str:
@@ -331,12 +331,11 @@ def _activity(customer_id: int, through: date) -> _Activity:
     return _Activity(invoices, applied_to, payments, applied_from, memos)
 
 
-def default_period(customer_id: int, through: date) -> date:
+def _default_from(activity: _Activity, through: date) -> date:
     """The first day a statement covers when none is asked for: the last
     STATEMENT_DAYS days, reaching further back to the oldest invoice still open on
     `through`, so every invoice the customer is asked to pay is listed on it with its
     due date, and what came before is one balance brought forward."""
-    activity = _activity(customer_id, through)
     start = through - timedelta(days=STATEMENT_DAYS - 1)
     open_dates = [i.invoice_date for i in activity.invoices if activity.open_on(i) > 0]
     return min([start, *open_dates])
@@ -352,11 +351,11 @@ def statement_doc(customer_id: int, period_from: date | None = None,
     if customer is None:
         raise NotFound("customer", customer_id)
     period_to = period_to or date.today()
-    period_from = period_from or default_period(customer.id, period_to)
+    activity = _activity(customer.id, period_to)
+    period_from = period_from or _default_from(activity, period_to)
     if period_from > period_to:
         raise InvalidInput("period_from", f"The statement period starts on {period_from}, "
                            f"after it ends ({period_to}); give --from before --to.")
-    activity = _activity(customer.id, period_to)
     before = [(i.total, ZERO) for i in activity.invoices if i.invoice_date < period_from]
     before += [(ZERO, p.amount) for p in activity.payments if p.received_on < period_from]
     before += [(ZERO, m.amount) for m in activity.memos if m.memo_date < period_from]

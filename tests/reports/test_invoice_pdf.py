@@ -17,6 +17,7 @@ from core.services.sales import SoLineInput
 from reports.invoice import build_invoice, render_invoice
 from reports.pdf_base import long_date
 from tests.core.conftest import GTIN
+from tests.core.test_trace import counting_queries
 from tests.reports.conftest import CUSTOMER, CUSTOMER_GLN, LATE, SOON
 from tests.reports.readback import page_texts, pdf_text, scan_page
 
@@ -136,3 +137,20 @@ def test_three_hundred_lines_paginate_with_the_header_on_every_page(invoice, tmp
         assert "# Product NDC Qty Unit price Amount" in text
     assert "300 Sterile water 10 mL vial" in texts[-1]
     assert "Balance due" in texts[-1]
+
+
+def test_an_invoice_reads_the_same_few_queries_whatever_its_size(billing, invoice):
+    office = billing[Role.OFFICE]
+    order = sales.create_order(office, invoice.customer_id, [SoLineInput(GTIN, 1)])
+    sales.confirm_order(office, order)
+    small = Invoice.get(Invoice.number == shipping.ship_allocation(
+        billing[Role.WAREHOUSE], order).invoice)
+    with counting_queries() as one_line:
+        build_invoice(small.id)
+    for n in range(3):
+        invoicing.record_payment(office, invoice.customer_id, "1.00", [invoice.number])
+    invoicing.issue_credit_memo(office, invoice.number, "1.00", "rounding")
+    with counting_queries() as busy:
+        doc = build_invoice(invoice.id)
+    assert (len(doc.lines), len(doc.settlements)) == (2, 4)
+    assert len(busy) == len(one_line) <= 10, busy

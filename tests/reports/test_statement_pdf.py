@@ -20,6 +20,7 @@ from core.services.sales import SoLineInput
 from reports.pdf_base import long_date
 from reports.statement import build_statement, render_statement
 from tests.core.conftest import GTIN
+from tests.core.test_trace import counting_queries
 from tests.reports.conftest import CUSTOMER, CUSTOMER_GLN
 from tests.reports.readback import pdf_text
 
@@ -153,3 +154,16 @@ def test_credit_on_account_and_a_bad_period(stock, customer, supplier, tmp_path)
         build_statement(customer, TODAY, days_ago(1))
     with pytest.raises(NotFound, match="No customer"):
         build_statement(supplier)
+
+
+def test_the_statement_reads_the_same_few_queries_however_busy_the_account(stock, account):
+    customer, _ = account
+    with counting_queries() as before:
+        build_statement(customer)
+    for n in range(3):
+        invoicing.record_payment(stock[Role.OFFICE], customer, "5.00", [],
+                                 reference=f"CHK {2000 + n}")
+    with counting_queries() as after:
+        doc = build_statement(customer)
+    assert len(doc.entries) == 9
+    assert len(after) == len(before) <= 10, after
