@@ -1,15 +1,21 @@
 """rxdesk-admin trace: the DSCSA transaction history of one package or one lot, the answer
-owed to FDA, a state or a trading partner within one business day."""
+owed to FDA, a state or a trading partner within one business day; rxdesk-admin recall:
+every customer who received a lot, with how to reach them (a CSV for the notices)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from core.cli_support import EXIT_OK, json_option, open_ready, print_json
 from core.errors import InvalidInput
+from core.queries.recall import LotRecipients, lot_recipients
 from core.queries.trace import LotTrace, PackageTrace, TraceEvent, trace_lot, trace_package
+
+_RECALL_COLUMNS = ("customer", "gln", "phone", "email", "ship_to", "shipments",
+                   "first_shipped", "last_shipped", "units", "returned", "outstanding")
 
 
 def add_trace_command(commands, command: Callable) -> None:
@@ -20,6 +26,54 @@ def add_trace_command(commands, command: Callable) -> None:
                        "00312345678906:A00001")
     which.add_argument("--lot", metavar="GTIN:LOT", help="one lot, e.g. 00312345678906:LOT42")
     json_option(p)
+
+    p = command(commands, "recall", cmd_recall, "every customer who received a lot, from "
+                "the outbound DSCSA records, with contact details (for recall notices)")
+    p.add_argument("--lot", required=True, metavar="GTIN:LOT",
+                   help="the lot, e.g. 00312345678906:LOT42")
+    p.add_argument("-o", "--output", metavar="FILE.csv", help="also write the customers as "
+                   "CSV (one row each) for a mail merge; replaced if it exists")
+    json_option(p)
+
+
+def cmd_recall(args, out: TextIO) -> int:
+    gtin, lot = _split(args.lot, "--lot", "LOT")
+    open_ready(args)
+    found = lot_recipients(gtin, lot)
+    if args.output:
+        _write_recall_csv(Path(args.output), found)
+    if args.json:
+        print_json(out, found.as_json())
+        return EXIT_OK
+    expiry = found.expiry.isoformat() if found.expiry else "-"
+    out.write(f"{found.product} (NDC {found.ndc}), lot {found.lot}, expiry {expiry}: "
+              f"{len(found.recipients)} customer(s) received {found.units:,} unit(s); "
+              f"{found.outstanding:,} not returned.\n")
+    for r in found.recipients:
+        out.write(f"  {r.customer} (GLN {r.gln or '-'}; {r.phone or 'no phone'}; "
+                  f"{r.email or 'no email'}): {r.units:,} unit(s), {r.returned:,} returned, "
+                  f"{r.first_shipped:%Y-%m-%d}..{r.last_shipped:%Y-%m-%d} on "
+                  f"{', '.join(r.shipments)}\n")
+    return EXIT_OK
+
+
+def _write_recall_csv(path: Path, found: LotRecipients) -> None:
+    """Written aside and renamed, so a failed run never leaves half a list."""
+    import csv
+
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(_RECALL_COLUMNS)
+            for r in found.recipients:
+                row = r.as_json()
+                writer.writerow([" / ".join(row[c]) if isinstance(row[c], list) else row[c]
+                                 for c in _RECALL_COLUMNS])
+        partial.replace(path)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InvalidInput("output", f"Cannot write {path}: {exc.strerror or exc}.") from None
 
 
 def _split(text: str, option: str, second: str) -> tuple[str, str]:

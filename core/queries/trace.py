@@ -237,12 +237,12 @@ def _our_party() -> Party:
     return Party(row.legal_name, row.gln) if row else Party("us")
 
 
-def _ndc(product: Product) -> str:
+def ndc_of(product: Product) -> str:
     return Ndc(product.ndc_labeler, product.ndc_product, product.ndc_package,
                product.ndc_layout).ndc10
 
 
-def _product(gtin: str, *columns, joins: Callable = lambda q: q) -> Product:
+def traced_product(gtin: str, *columns, joins: Callable = lambda q: q) -> Product:
     """The product with `columns` of what `joins` LEFT JOINs to it (its package or lot)
     as attributes, None when there is none: product and package in one query."""
     product = (joins(Product.select(Product, *columns)).where(Product.gtin == gtin)
@@ -252,7 +252,7 @@ def _product(gtin: str, *columns, joins: Callable = lambda q: q) -> Product:
     return product
 
 
-def _gtin_and(text: str, value: str, what: str) -> tuple[str, str]:
+def gtin_and(text: str, value: str, what: str) -> tuple[str, str]:
     gtin = validate_gtin(text)
     value = (value or "").strip()
     if not value:
@@ -391,8 +391,8 @@ def _location_text(from_code: str, to_code: str) -> str:
 def trace_package(gtin: str, serial: str) -> PackageTrace:
     """The history of one package (GTIN + serial), oldest event first. A serial that is
     only on a supplier's ship notice traces as expected; one nowhere is NotFound."""
-    gtin, serial = _gtin_and(gtin, serial, "serial")
-    product = _product(
+    gtin, serial = gtin_and(gtin, serial, "serial")
+    product = traced_product(
         gtin, Package.id.alias("package_id"), Package.status.alias("package_status"),
         Package.container.alias("container_id"), Lot.lot_number.alias("lot_number"),
         Lot.expiry.alias("lot_expiry"), Location.code.alias("location_code"),
@@ -427,7 +427,7 @@ def trace_package(gtin: str, serial: str) -> PackageTrace:
         latest = notices[-1]
         status = "expected" if any(n.asn.status in OPEN_NOTICE for n in notices) \
             else "not received"
-        return PackageTrace(gtin, _ndc(product), product.name, serial, latest.lot_number,
+        return PackageTrace(gtin, ndc_of(product), product.name, serial, latest.lot_number,
                             latest.expiry, status, "",
                             _expected_containers(latest.asn_id, latest.case_sscc),
                             _sorted_events(drafts), str(us))
@@ -465,7 +465,7 @@ def trace_package(gtin: str, serial: str) -> PackageTrace:
     _attach_exceptions(drafts, exceptions, us)
     _name_buyers(drafts, [Party(t["name"], t["gln"] or "") for t in transactions
                           if t["direction"] == "out"])
-    return PackageTrace(gtin, _ndc(product), product.name, serial, product.lot_number,
+    return PackageTrace(gtin, ndc_of(product), product.name, serial, product.lot_number,
                         _as_date(product.lot_expiry), product.package_status,
                         product.location_code, _containers(product.container_id),
                         _sorted_events(drafts), str(us))
@@ -544,8 +544,8 @@ def trace_lot(gtin: str, lot_number: str) -> LotTrace:
     """The history of one lot: ship notices, each receipt with its supplier and quantity,
     put-away, transfers, quarantines, adjustments, counts and shipments summarized per
     document (or per posting when there is none), with the units of each, oldest first."""
-    gtin, lot_number = _gtin_and(gtin, lot_number, "lot")
-    product = _product(
+    gtin, lot_number = gtin_and(gtin, lot_number, "lot")
+    product = traced_product(
         gtin, Lot.id.alias("lot_id"), Lot.expiry.alias("lot_expiry"),
         joins=lambda q: q.join(Lot, JOIN.LEFT_OUTER, on=(
             (Lot.product == Product.id) & (Lot.lot_number == lot_number))))
@@ -574,7 +574,7 @@ def trace_lot(gtin: str, lot_number: str) -> LotTrace:
             _notice_detail(n.id, n.shipped_at, n.po_reference, n.status), n.packages))
     expected = sum(n.packages for n in notices)
     if lot_id is None:
-        return LotTrace(gtin, _ndc(product), product.name, lot_number,
+        return LotTrace(gtin, ndc_of(product), product.name, lot_number,
                         min(_as_date(n.expiry) for n in notices), (),
                         LotTotals(expected=expected), _sorted_events(drafts), str(us))
 
@@ -625,7 +625,7 @@ def trace_lot(gtin: str, lot_number: str) -> LotTrace:
             crosses_out=g["to_kind"] == LocationKind.CUSTOMER.value))
     _attach_exceptions(drafts, exceptions, us)
     _name_buyers(drafts, buyers)
-    return LotTrace(gtin, _ndc(product), product.name, lot_number,
+    return LotTrace(gtin, ndc_of(product), product.name, lot_number,
                     _as_date(product.lot_expiry), balances,
                     _lot_totals(groups, balances, expected), _sorted_events(drafts), str(us))
 
