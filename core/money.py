@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from core.errors import InvalidInput
 
@@ -28,3 +28,9 @@ def parse_money(value: str | int | Decimal | None, field: str) -> Decimal:
     if amount >= Decimal("100000000"):
         raise InvalidInput(field, f"'{value}' is too large.")
     return amount.quantize(CENT)
+
+
+def sales_tax(subtotal: Decimal, rate_bp: int) -> Decimal:
+    """The customer's rate (basis points) on an invoice subtotal, rounded half up to the
+    cent once per invoice, never per line (docs/accounting.md, Rounding)."""
+    return (subtotal * rate_bp / Decimal(10000)).quantize(CENT, ROUND_HALF_UP)

@@ -7,6 +7,7 @@ scanned straight to its invoice."""
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 from reportlab.lib.units import inch
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
@@ -62,15 +63,15 @@ def _facts(doc: InvoiceDoc) -> list[tuple[str, str]]:
     facts += [(label, escape(value)) for label, value in (
         ("Customer PO", doc.customer_po), ("Sales order", doc.order_number),
         ("Shipment", doc.shipment_number)) if value]
-    if doc.shipped_on:
-        facts.append(("Ship date", long_date(doc.shipped_on)))
+    if doc.shipped_at:
+        facts.append(("Ship date", long_date(doc.shipped_at)))
     return facts
 
 
 def _tax_label(doc: InvoiceDoc) -> str:
     if not doc.tax_rate_bp:
         return "Sales tax"
-    rate = f"{doc.tax_rate_bp / 100:.2f}".rstrip("0").rstrip(".")
+    rate = f"{Decimal(doc.tax_rate_bp).scaleb(-2):f}".rstrip("0").rstrip(".")
     return f"Sales tax ({rate}%)"
 
 

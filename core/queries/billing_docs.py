@@ -6,14 +6,15 @@ An invoice reads what was frozen when it was raised (its lines, prices, dates an
 the parties (our profile, the customer's bill-to) are read as they are today, because a
 reprint is sent to where the customer is now and asks for payment where we are now.
 
-A handful of queries whatever the size: a 300-line invoice reads its lines, lots and
-settlements in three statements; a statement reads each kind of transaction once."""
+A fixed handful of queries whatever the size: a 300-line invoice reads all its lines in
+one statement and all their lots in another; a statement reads each kind of transaction
+once."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from peewee import JOIN, fn
@@ -22,6 +23,7 @@ from core.errors import InvalidInput, NotFound
 from core.models import (CreditMemo, Invoice, InvoiceLine, Lot, Partner, PartnerAddress,
                          Payment, PaymentApplication, Product, SalesOrder, Shipment,
                          ShipmentItem)
+from core.money import sales_tax
 from core.queries.company import CompanyProfile, company_profile
 from core.queries.picking import Address, address_of
 from core.queries.receivables import ZERO, CustomerAging, bucket
@@ -91,11 +93,11 @@ class InvoiceDoc:
     customer_po: str
     order_number: str
     shipment_number: str
-    shipped_on: date | None
+    shipped_at: datetime | None
     lines: list[InvoiceLineDoc]
     subtotal: Decimal
     tax: Decimal
-    tax_rate_bp: int
+    tax_rate_bp: int | None  # None: the customer's rate has changed since (not printed)
     total: Decimal
     settlements: list[Settlement]
 
@@ -158,6 +160,12 @@ def _company() -> CompanyProfile:
     return company
 
 
+def _tax_rate(invoice: Invoice, rate_bp: int) -> int | None:
+    """The rate to print beside the tax: the customer's, if it is the one the invoice
+    was taxed at (the invoice keeps the amount, not the rate)."""
+    return rate_bp if sales_tax(invoice.subtotal, rate_bp) == invoice.tax else None
+
+
 def invoice_doc(invoice_id: int) -> InvoiceDoc:
     invoice = (Invoice.select(Invoice, Partner).join(Partner)
                .where(Invoice.id == invoice_id).first())
@@ -192,10 +200,9 @@ def invoice_doc(invoice_id: int) -> InvoiceDoc:
         customer.gln or "", bill_to_address(customer, ship_to),
         address_of(ship_to, customer.name) if ship_to is not None else None,
         order.customer_po if order else "", order.number if order else "",
-        shipment.number if shipment else "",
-        shipment.shipped_at.astimezone().date() if shipment and shipment.shipped_at
-        else None,
-        lines, invoice.subtotal, invoice.tax, customer.tax_rate_bp, invoice.total,
+        shipment.number if shipment else "", shipment.shipped_at if shipment else None,
+        lines, invoice.subtotal, invoice.tax, _tax_rate(invoice, customer.tax_rate_bp),
+        invoice.total,
         _settlements(invoice.id))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from peewee import fn
 
@@ -24,7 +24,7 @@ from core.errors import InvalidInput, NotFound, RxDeskError
 from core.models import (CreditMemo, Invoice, InvoiceLine, Partner, Payment, PaymentApplication, Product,
                          SalesOrderLine, Shipment, ShipmentItem)
 from core.models.base import utc_now
-from core.money import CENT, parse_money
+from core.money import parse_money, sales_tax
 from core.permissions import Actor, Permission
 from core.queries.receivables import open_invoices, plan_payment
 from core.queries.returns import returned_quantities
@@ -91,7 +91,7 @@ def raise_invoice(actor: Actor, shipment_id: int) -> InvoiceResult:
         raise InvalidInput("shipment", f"Everything on {shipment.number} came back before "
                            "it was invoiced; there is nothing to bill.")
     subtotal = sum((amount for *_, amount in lines), ZERO)
-    tax = (subtotal * customer.tax_rate_bp / Decimal(10000)).quantize(CENT, ROUND_HALF_UP)
+    tax = sales_tax(subtotal, customer.tax_rate_bp)
     total = subtotal + tax
     today = date.today()
     number = next_number("INV")

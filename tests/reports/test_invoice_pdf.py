@@ -120,6 +120,10 @@ def test_terms_tax_and_our_address_when_no_remit_to_is_set(stock, customer, tmp_
     assert "Terms Net 15" in text
     assert f"Due date {long_date(TODAY + timedelta(days=15))}" in text
     assert "Subtotal $41.50 Sales tax (6.63%) $2.75 Invoice total $44.25" in text
+    # The customer's rate changes later: the invoice keeps its tax, without a rate.
+    Partner.update(tax_rate_bp=700).where(Partner.id == customer).execute()
+    render_invoice(build_invoice(invoice.id), out)
+    assert "Subtotal $41.50 Sales tax $2.75 Invoice total $44.25" in pdf_text(out)
     profile = build_invoice(invoice.id).company
     assert f"REMIT TO {profile.legal_name} {profile.street}" in text
     assert "Billing questions" not in text
