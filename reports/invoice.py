@@ -132,5 +132,5 @@ def render_invoice(doc: InvoiceDoc, out: Out) -> int:
          f"{escape(doc.number)}." if not paid_up else
          f"Invoice {escape(doc.number)} is paid in full."),
         f"{quantity(len(doc.lines))} line(s), {quantity(doc.units)} unit(s); prices are "
-        "per package." + (f" {ask}." if ask else "")])]
+        "per package."])]
     return build_pdf(out, letterhead, story, subject=f"Invoice for {doc.customer}")
