@@ -1,10 +1,12 @@
 """Showing a finished PDF document: render it off the GUI thread into a temporary
-file, then offer "Open" (the computer's PDF viewer, which also prints) and "Save as
-PDF…". Every document screen (purchase order, packing slip, T3, invoice) uses this.
+file, then offer "Print preview…" (Qt's preview and printer choice), "Open" (the
+computer's PDF viewer) and "Save as PDF…". Every document screen (purchase order, pick
+list, labels, packing slip, T3, invoice, statement) uses this.
 
-Why not QPrintPreviewDialog: it paints through QPainter, while our documents are
-reportlab PDFs (embedded fonts, archival). And QtPdf is a separate wheel RxDesk does
-not ship; the system viewer prints better than a raster preview anyway."""
+The documents are reportlab PDFs (embedded fonts, archival); QPrintPreviewDialog paints
+through QPainter, so each page is rasterised by PDFium (pypdfium2, a self-contained
+wheel on Windows too) at the printer's resolution and drawn to fit the printable area.
+QtPdf would do the same but is not in PySide6-Essentials."""
 
 from __future__ import annotations
 
@@ -15,8 +17,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
-from PySide6.QtGui import QDesktopServices
+import pypdfium2 as pdfium
+from PySide6.QtCore import QRectF, QSizeF, QStandardPaths, QUrl
+from PySide6.QtGui import (QDesktopServices, QImage, QPageLayout, QPageSize, QPainter,
+                           QPaintEngine)
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFileDialog, QLabel, QPushButton, QVBoxLayout, QWidget,
 )
@@ -40,6 +45,58 @@ def documents_folder() -> Path:
     return folder
 
 
+PRINT_DPI_CAP = 300  # enough for text and barcodes; a 1200 dpi printer needs no more
+PREVIEW_DPI = 100  # the preview keeps every page as an image: screen resolution
+
+
+def paint_pdf(pdf: Path, printer: QPrinter) -> int:
+    """Draw every page of `pdf` onto `printer` (a real printer, the preview or a PDF
+    file), each scaled to fit its printable area; returns the pages drawn."""
+    document = pdfium.PdfDocument(str(pdf))
+    painter = QPainter()
+    try:
+        if not painter.begin(printer):
+            raise OSError("the printer could not be opened")
+        # The preview records pages (a picture engine) and keeps each image: screen
+        # resolution there; a printer or PDF file consumes them page by page.
+        previewing = painter.paintEngine().type() == QPaintEngine.Type.Picture
+        dpi = PREVIEW_DPI if previewing else min(printer.resolution(), PRINT_DPI_CAP)
+        for number in range(len(document)):
+            if number:
+                printer.newPage()
+            page = document[number]
+            bitmap = page.render(scale=dpi / 72, prefer_bgrx=True, rev_byteorder=True)
+            # A copy Qt owns (3 bytes a pixel): PDFium frees its bitmap with the page.
+            image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride,
+                           QImage.Format.Format_RGBX8888).convertToFormat(
+                               QImage.Format.Format_RGB888)
+            area = QRectF(painter.viewport())
+            fit = min(area.width() / image.width(), area.height() / image.height())
+            target = QRectF(area.x(), area.y(), image.width() * fit, image.height() * fit)
+            painter.drawImage(target, image)
+        return len(document)
+    finally:
+        if painter.isActive():
+            painter.end()
+        document.close()
+
+
+def match_paper(printer: QPrinter, pdf: Path) -> None:
+    """Paper the size of the document's first page (US letter, a 4x6 in label) and the
+    whole sheet to draw on: pages print 1:1, so a GS1 barcode keeps the bar width it was
+    drawn with (our documents carry their own margins)."""
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        width, height = document[0].get_size()
+    finally:
+        document.close()
+    printer.setPageSize(QPageSize(QSizeF(width, height), QPageSize.Unit.Point, "",
+                                  QPageSize.SizeMatchPolicy.FuzzyMatch))
+    printer.setPageOrientation(QPageLayout.Orientation.Landscape if width > height
+                               else QPageLayout.Orientation.Portrait)
+    printer.setFullPage(True)
+
+
 def safe_file_name(name: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.") or "document"
     return stem if stem.lower().endswith(".pdf") else f"{stem}.pdf"
@@ -61,8 +118,8 @@ class PdfDocumentDialog(QDialog):
         heading = QLabel(f"<b>{title}</b> is ready: {pages} page{'s' if pages != 1 else ''}.")
         heading.setWordWrap(True)
         layout.addWidget(heading)
-        hint = QLabel("Open it in your PDF viewer to read or print it, or save a copy to "
-                      "email to the recipient.")
+        hint = QLabel("Preview and print it here, open it in your PDF viewer, or save a "
+                      "copy to email to the recipient.")
         hint.setObjectName("muted")
         hint.setWordWrap(True)
         layout.addWidget(hint)
@@ -72,15 +129,35 @@ class PdfDocumentDialog(QDialog):
         self.status_label.hide()
         layout.addWidget(self.status_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.open_button = QPushButton("&Open / Print…")
+        self.print_button = QPushButton("&Print preview…")
+        self.open_button = QPushButton("&Open in viewer")
         self.save_button = QPushButton("&Save as PDF…")
-        buttons.addButton(self.open_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        for button in (self.print_button, self.open_button, self.save_button):
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        self.print_button.clicked.connect(self.print_preview)
         self.open_button.clicked.connect(self.open_in_viewer)
         self.save_button.clicked.connect(self.ask_where_to_save)
-        self.save_button.setDefault(True)
+        self.print_button.setDefault(True)
         layout.addWidget(buttons)
+
+    def print_preview(self) -> None:
+        """Qt's print preview of the pages, with the printer, copies and page setup."""
+        # Both kept on the dialog: the preview holds the printer by pointer only.
+        self.printer = printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.file_name)
+        match_paper(printer, self.path)
+        preview = QPrintPreviewDialog(printer, self)
+        preview.setWindowTitle(f"Print preview: {self.windowTitle()}")
+        preview.paintRequested.connect(lambda target: self._paint(target))
+        self.preview = preview
+        preview.open()
+
+    def _paint(self, printer: QPrinter) -> None:
+        try:
+            paint_pdf(self.path, printer)
+        except (OSError, pdfium.PdfiumError) as exc:
+            self._status(f"Could not print {self.file_name}: {exc}.")
 
     def open_in_viewer(self) -> bool:
         opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))
