@@ -23,15 +23,16 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QListView, QMessageBox,
-    QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QApplication, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListView,
+    QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from core import settings
 from core.errors import RxDeskError
+from core.labels_zpl import shipment_labels
 from core.permissions import Permission
 from core.queries.atp import PartnerNotAuthorized
 from core.queries.packing import (
@@ -39,6 +40,7 @@ from core.queries.packing import (
     order_by_scan, orders_to_pack, packing_view,
 )
 from core.queries.sales import OrderLineRow
+from core.queries.shipping_docs import shipment_docs
 from core.services import shipping
 from core.services.shipping import PackResult, PackedUnit, ShipResult
 from core.vocab import ShipmentStatus, SoStatus
@@ -232,6 +234,15 @@ def describe_units(units: list[PackedUnit]) -> str:
                                           if subs else "")
 
 
+def write_zpl_labels(shipment_id: int, path: Path) -> int:
+    """Every carton's ZPL label into `path` (written aside, then renamed); the count."""
+    docs = shipment_docs(shipment_id)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(shipment_labels(docs), encoding="ascii")
+    partial.replace(path)
+    return len(docs.cartons)
+
+
 def _render(build: Callable, render: Callable, key: int) -> Callable[[Path], int]:
     return lambda path: render(build(key), path)
 
@@ -309,13 +320,16 @@ class PackStationScreen(Screen):
         self.labels_button = self._button(f"Carton labels  {KEY_LABELS}",
                                           "A GS1 label (SSCC) for every carton",
                                           self.print_labels)
+        self.zpl_button = self._button("Labels for Zebra (ZPL)…", "The same carton labels "
+                                       "as ZPL, saved for a Zebra label printer",
+                                       self.save_zpl)
         self.slip_button = self._button(f"Packing slip  {KEY_SLIP}",
                                         "The packing slip that goes in carton 1",
                                         self.print_packing_slip)
         self.t3_button = self._button(f"T3  {KEY_T3}", "The DSCSA transaction information, "
                                       "statement and history (once shipped)", self.print_t3)
-        for button in (self.pick_list_button, self.labels_button, self.slip_button,
-                       self.t3_button):
+        for button in (self.pick_list_button, self.labels_button, self.zpl_button,
+                       self.slip_button, self.t3_button):
             column.addWidget(button)
         left.setMinimumWidth(200)
         return left
@@ -621,6 +635,7 @@ class PackStationScreen(Screen):
         self.pick_list_button.setEnabled(view is not None and any(
             r.allocations for r in self.lines_model.rows))
         self.labels_button.setEnabled(has_cartons and view.shipment_id is not None)
+        self.zpl_button.setEnabled(self.labels_button.isEnabled())
         self.slip_button.setEnabled(has_cartons and view.shipment_id is not None)
         self.t3_button.setEnabled(view is not None
                                   and view.shipment_status is ShipmentStatus.SHIPPED)
@@ -896,6 +911,29 @@ class PackStationScreen(Screen):
                     f"labels-{view.shipment_number if view else ''}.pdf",
                     _render(build_sscc_labels, render_sscc_labels,
                             view.shipment_id if view else 0))
+
+    def save_zpl(self) -> None:
+        """The carton labels as ZPL in a file the Zebra printer's driver or utility
+        sends as it is (the PDF labels print on any printer)."""
+        self.refocus()
+        view = self.view
+        if view is None or not self.zpl_button.isEnabled():
+            self._refused_feedback("No labels", "There are no cartons yet: pack something "
+                                   "first.")
+            return
+        start = Path(QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
+        target, _filter = QFileDialog.getSaveFileName(
+            self, "Save labels for a Zebra printer",
+            str(start / f"labels-{view.shipment_number}.zpl"), "ZPL labels (*.zpl)")
+        if not target:
+            return
+        path = Path(target) if target.lower().endswith(".zpl") else Path(target + ".zpl")
+        run_task(self, lambda: write_zpl_labels(view.shipment_id, path),
+                 lambda cartons: self._feedback(
+                     "ok", "Labels saved", f"{cartons} ZPL label(s) for "
+                     f"{view.shipment_number} in {path}."),
+                 lambda exc: show_error(self, exc))
 
     def print_packing_slip(self) -> None:
         view = self.view

@@ -21,6 +21,7 @@ from core.services.sales import SoLineInput
 from core.vocab import SoStatus
 from desktop.pack_station_dialogs import RemovePackageDialog
 from desktop.print_preview import PdfDocumentDialog
+from desktop.screens import pack_station
 from desktop.screens.pack_station import PackStationScreen
 from tests.core.conftest import GTIN, customer, stock, warehouse  # noqa: F401 (fixtures)
 from tests.desktop.conftest import find_button, message_boxes
@@ -242,7 +243,8 @@ def test_a_customer_who_lost_authorization_is_not_shipped(qtbot, wait_tasks, db,
     assert screen.scan_field.hasFocus()
 
 
-def test_unknown_order_number_and_documents(qtbot, wait_tasks, db, stock, order):  # noqa: F811
+def test_unknown_order_number_and_documents(qtbot, wait_tasks, db, stock, order,  # noqa: F811
+                                             tmp_path, monkeypatch):
     lead = stock[Role.WAREHOUSE]
     screen = open_pack_station(qtbot, wait_tasks, db, lead)
     scan(qtbot, wait_tasks, soon(0))  # no order open yet
@@ -269,6 +271,13 @@ def test_unknown_order_number_and_documents(qtbot, wait_tasks, db, stock, order)
     assert isinstance(screen.dialog, PdfDocumentDialog) and screen.dialog.pages == 2
     screen.dialog.reject()
     qtbot.waitUntil(screen.scan_field.hasFocus, timeout=2000)
+    zpl = tmp_path / "zebra"  # the .zpl is added
+    monkeypatch.setattr(pack_station.QFileDialog, "getSaveFileName",
+                        lambda *args, **kwargs: (str(zpl), "ZPL labels (*.zpl)"))
+    screen.zpl_button.click()
+    wait_tasks()
+    labels = (tmp_path / "zebra.zpl").read_text(encoding="ascii")
+    assert labels.count("^XA") == 2 and "Labels saved" in screen.feedback.text()
     press(qtbot, wait_tasks, screen, Qt.Key.Key_F7)  # the T3 waits for the shipment
     assert screen.feedback_tone() == "bad" and "once the shipment has shipped" in \
         screen.feedback.text()
