@@ -1,6 +1,6 @@
 """Table models of the Books screen: AR aging and a customer's open invoices, the trial
-balance, the inventory valuation, the journal (paged, one row per line) and the fiscal
-months. Money cells show dollars and sort by the Decimal."""
+balance, the inventory valuation, the journal (paged, one row per line), the fiscal
+months and the chart of accounts. Money cells show dollars and sort by the Decimal."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QApplication
 
-from core.queries.accounting import AccountBalance, ValuationLine
+from core.queries.accounting import AccountBalance, ChartAccount, ValuationLine
 from core.queries.journal import (JournalCount, JournalFilter, JournalLineRow, PeriodRow,
                                   count_journal, journal_lines)
 from core.queries.receivables import CustomerAging, OpenInvoice
@@ -221,3 +221,27 @@ class PeriodsModel(RowTableModel[PeriodRow]):
         Column("Closed by", lambda p: p.closed_by),
     )
     STATUS = 1
+
+
+class ChartModel(RowTableModel[ChartAccount]):
+    """The chart of accounts; the balance column only for roles that may view financial
+    reports (the office reads the chart to know the accounts, not what is in them)."""
+
+    def __init__(self, with_balances: bool, parent=None):
+        super().__init__(parent)
+        columns = [
+            Column("Code", lambda a: a.code),
+            Column("Account", lambda a: a.name),
+            Column("Kind", lambda a: a.kind.label),
+            Column("Role", lambda a: a.role.label if a.role else "",
+                   tone=lambda a: "info" if a.role else None),
+        ]
+        if with_balances:
+            columns.append(Column("Balance", lambda a: money(a.balance) if a.posted else "",
+                                  lambda a: a.balance, align_right=True))
+        self.columns = tuple(columns)
+
+    ACCOUNT, ROLE = 1, 3
+
+    def row_of(self, code: str) -> int:
+        return next((n for n, a in enumerate(self.rows) if a.code == code), -1)

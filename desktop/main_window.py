@@ -27,6 +27,7 @@ from desktop.screens.purchase_orders import PurchaseOrdersScreen
 from desktop.screens.receiving import ReceivingScreen
 from desktop.screens.returns import ReturnsScreen
 from desktop.screens.sales_orders import SalesOrdersScreen
+from desktop.screens.supplier_bills import SupplierBillsScreen
 from desktop.screens.users import UsersScreen
 from desktop.session import Session
 from desktop.tasks import runner, show_message
@@ -34,8 +35,9 @@ from desktop.version import app_version
 
 SCREENS: tuple[type[Screen], ...] = (
     HomeScreen, InventoryScreen, LocationsScreen, CountsScreen, ProductsScreen, PartnersScreen,
-    PurchaseOrdersScreen, SalesOrdersScreen, InvoicesScreen, ReceivingScreen, PackStationScreen,
-    ReturnsScreen, BooksScreen, CompanyScreen, UsersScreen, AuditScreen)
+    PurchaseOrdersScreen, SalesOrdersScreen, InvoicesScreen, SupplierBillsScreen,
+    ReceivingScreen, PackStationScreen, ReturnsScreen, BooksScreen, CompanyScreen, UsersScreen,
+    AuditScreen)
 LICENSE = "AGPL-3.0-or-later"
 
 

@@ -21,6 +21,7 @@ from core.services.partners import add_evidence, add_partner
 from core.services.products import add_product
 from core.services.purchasing import PoLineInput
 from core.services.receiving import Delivery
+from core.vocab import LocationKind
 from tests.epcis_documents import SUPPLIER_GLN, Line, supplier_document, write_file
 
 GOOD = date(2028, 6, 30)
@@ -43,14 +44,15 @@ class Ordered:
 USUAL = (Ordered(ATORVASTATIN, 12, "12.10", 12), Ordered(LISINOPRIL, 10, "4.00", 6))
 
 
-def acme(actors: dict[Role, Actor]) -> int:
-    """Acme Pharma, an authorized supplier (added once)."""
-    found = partner_by_gln(SUPPLIER_GLN)
+def authorized_supplier(actors: dict[Role, Actor], name: str = SUPPLIER,
+                        gln: str = SUPPLIER_GLN) -> int:
+    """An FDA-registered manufacturer (added once per GLN); Acme Pharma by default."""
+    found = partner_by_gln(gln)
     if found is not None:
         return found.id
     office = actors[Role.OFFICE]
-    pid = add_partner(office, SUPPLIER, "supplier", "manufacturer", gln=SUPPLIER_GLN)
-    add_evidence(office, pid, "fda_registration", "FEI-3001234567", expiry="2030-12-31")
+    pid = add_partner(office, name, "supplier", "manufacturer", gln=gln)
+    add_evidence(office, pid, "fda_registration", f"FEI-{gln[-10:]}", expiry="2030-12-31")
     return pid
 
 
@@ -64,12 +66,13 @@ def _gtin(actors: dict[Role, Actor], product: tuple[str, str, str]) -> str:
 
 
 def received_po(actors: dict[Role, Actor], folder: Path,
-                lines: Sequence[Ordered] = USUAL) -> str:
-    """Order `lines` from Acme, confirm, import the supplier's file for what was
-    `received` and post the receipt; returns the PO number."""
-    if not list_locations():
+                lines: Sequence[Ordered] = USUAL, supplier_gln: str = SUPPLIER_GLN) -> str:
+    """Order `lines` from the supplier (Acme unless another authorized supplier's GLN is
+    given), confirm, import its file for what was `received` and post the receipt;
+    returns the PO number."""
+    if not any(loc.kind is LocationKind.BIN for loc in list_locations()):
         add_bin(actors[Role.ADMIN], "A-01")
-    supplier = acme(actors)
+    supplier = authorized_supplier(actors, gln=supplier_gln)
     office, clerk = actors[Role.OFFICE], actors[Role.WAREHOUSE]
     gtins = [_gtin(actors, line.product) for line in lines]
     po_id = purchasing.create_po(office, supplier, [
@@ -79,7 +82,8 @@ def received_po(actors: dict[Role, Actor], folder: Path,
     number = f"PO-{po_id:06d}"
     shipped = [Line(gtin, f"L{po_id}X{n}", GOOD, line.received, name=line.product[1])
                for n, (gtin, line) in enumerate(zip(gtins, lines, strict=True)) if line.received]
-    doc = supplier_document(shipped, po=number, per_case=0, document_id=f"ACME-{number}")
+    doc = supplier_document(shipped, po=number, per_case=0, sender=supplier_gln,
+                            document_id=f"FILE-{number}")
     asn = import_epcis(clerk, write_file(folder, doc, f"{number}.xml")).asn_id
     receiving.scan_everything_expected(clerk, asn)
     receiving.post_receipt(clerk, Delivery(asn_id=asn))

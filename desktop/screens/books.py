@@ -1,9 +1,10 @@
 """The books, for the owner and the office: what each customer owes (AR aging, their
-open invoices, recording a payment, printing their statement), the trial balance, the inventory valuation beside
-the Inventory account, the journal (reversing an entry) and the fiscal months (closing
-one). The office sees only the customers' accounts; the financial reports need
-"view financial reports". Each tab loads when it is first shown and again after a
-change it shows; all reads and writes run on the database worker."""
+open invoices, recording a payment, printing their statement), the trial balance, the
+inventory valuation beside the Inventory account, the journal (reversing an entry), the
+fiscal months (closing one) and the chart of accounts (adding and renaming accounts).
+The office sees the customers' accounts and reads the chart without balances; the
+financial reports need "view financial reports". Each tab loads when it is first shown
+and again after a change it shows; all reads and writes run on the database worker."""
 
 from __future__ import annotations
 
@@ -18,13 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from core.permissions import Actor, Permission
-from core.queries.accounting import inventory_valuation, role_balance, trial_balance
+from core.queries.accounting import (ChartAccount, chart_of_accounts, inventory_valuation,
+                                    role_balance, trial_balance)
 from core.queries.journal import JournalFilter, PeriodRow, journal_entry, list_periods
 from core.queries.receivables import CustomerAging, ar_aging, open_invoices
 from core.services.accounting import close_period
 from core.vocab import AccountRole
+from desktop.account_dialogs import AddAccountDialog, RenameAccountDialog
 from desktop.books_dialogs import RecordPaymentDialog, ReverseEntryDialog, date_edit
-from desktop.books_models import (AgingModel, JournalModel, OpenInvoicesModel, PeriodsModel,
+from desktop.books_models import (AgingModel, ChartModel, JournalModel, OpenInvoicesModel, PeriodsModel,
                                   TrialBalanceModel, ValuationModel, money)
 from desktop.paged_table import PagedTableView
 from desktop.print_preview import show_pdf
@@ -609,8 +612,92 @@ class PeriodsTab(BooksTab):
         self.screen.changed.emit({AREA})
 
 
+# -- chart of accounts -------------------------------------------------------------------
+
+class ChartOfAccountsTab(BooksTab):
+    title = "Chart of accounts"
+    permission = None  # everyone on the screen reads the chart; the owner edits it
+
+    def __init__(self, screen: BooksScreen):
+        super().__init__(screen)
+        self.with_balances = self.actor.may(Permission.VIEW_REPORTS)
+        self.column.addWidget(muted(
+            "Automatic postings find their accounts by role (a receipt credits the account "
+            "holding GRNI, a supplier's bill clears it), so an account can be renamed "
+            "without changing how anything posts. Accounts are never deleted: entries "
+            "posted to them stay in the journal."))
+        self.model = ChartModel(self.with_balances, self)
+        self.table = table_view(self.model, ChartModel.ACCOUNT)
+        self.table.setItemDelegateForColumn(ChartModel.ROLE, BadgeDelegate(self.table))
+        self.table.horizontalHeader().setMinimumSectionSize(90)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _i: self.rename())
+        self.column.addWidget(self.table, 1)
+        actions = QHBoxLayout()
+        self.note_label = muted()
+        actions.addWidget(self.note_label, 1)
+        self.add_button = QPushButton("&Add account…")
+        self.rename_button = QPushButton("Re&name…")
+        self.may_edit = _allow(self.add_button, self.actor, Permission.MANAGE_ACCOUNTS,
+                               "A new account for entries made by hand.")
+        _allow(self.rename_button, self.actor, Permission.MANAGE_ACCOUNTS,
+               "A new name for the selected account; its code, kind and role stay.")
+        self.add_button.setEnabled(self.may_edit)
+        self.add_button.clicked.connect(self.add)
+        self.rename_button.clicked.connect(self.rename)
+        actions.addWidget(self.add_button)
+        actions.addWidget(self.rename_button)
+        self.column.addLayout(actions)
+        if not self.may_edit:
+            self.note_label.setText("Read only: the owner or an administrator edits the chart."
+                                    + ("" if self.with_balances else " Balances are shown to "
+                                       "roles that may view financial reports."))
+        self.dialog: AddAccountDialog | RenameAccountDialog | None = None
+        self._select: str | None = None
+        self._update_buttons()
+
+    def reload(self) -> None:
+        super().reload()
+        if self._select is None and (row := self.selected()):
+            self._select = row.code
+        run_task(self, chart_of_accounts, self._loaded)
+
+    def _loaded(self, rows: list[ChartAccount]) -> None:
+        self.model.set_rows(rows)
+        wanted, self._select = self._select, None
+        row = self.model.row_of(wanted) if wanted is not None else -1
+        if row >= 0:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+        self._update_buttons()
+
+    def selected(self) -> ChartAccount | None:
+        return selected_row(self.table)
+
+    def _update_buttons(self) -> None:
+        self.rename_button.setEnabled(self.may_edit and self.selected() is not None)
+
+    def add(self) -> None:
+        if self.may_edit:
+            self._open(AddAccountDialog(self.actor, self))
+
+    def rename(self) -> None:
+        account = self.selected()
+        if self.may_edit and account is not None:
+            self._open(RenameAccountDialog(self.actor, account, self))
+
+    def _open(self, dialog: AddAccountDialog | RenameAccountDialog) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._changed(dialog.result))
+        dialog.open()
+
+    def _changed(self, code: str | None) -> None:
+        self._select = code
+        self.screen.changed.emit({AREA})
+
+
 TABS: tuple[type[BooksTab], ...] = (CustomerAccountsTab, TrialBalanceTab, ValuationTab,
-                                     JournalTab, PeriodsTab)
+                                     JournalTab, PeriodsTab, ChartOfAccountsTab)
 
 
 class BooksScreen(Screen):

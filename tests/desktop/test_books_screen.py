@@ -272,12 +272,12 @@ def test_who_sees_what(qtbot, wait_tasks, db, stock):  # noqa: F811
     assert "Books" not in window.screen_titles()
 
     office = open_books(qtbot, wait_tasks, db, stock[Role.OFFICE])
-    assert office.tab_titles() == ["Customer accounts"]
+    assert office.tab_titles() == ["Customer accounts", "Chart of accounts"]  # read only
     assert office.tab(CustomerAccountsTab).payment_button.isEnabled()
 
     owner = open_books(qtbot, wait_tasks, db, stock[Role.OWNER])
     assert owner.tab_titles() == ["Customer accounts", "Trial balance", "Inventory valuation",
-                                  "Journal", "Periods"]
+                                  "Journal", "Periods", "Chart of accounts"]
 
 
 def test_the_services_refuse_what_a_role_may_not_do(qtbot, wait_tasks, db, stock):  # noqa: F811
