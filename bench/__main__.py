@@ -20,7 +20,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from bench import generate, inbound, measure, outbound, startup, stations
+from bench import generate, inbound, measure, outbound, screens, startup, stations
 from core import connection, migrations
 from core.db import close_database
 from core.demo_data import demo_admin
@@ -39,7 +39,9 @@ def cache_key(scale: generate.BenchScale) -> str:
     """Scale + schema version + the sources that shape the data: a change to any of them
     builds a new file."""
     digest = hashlib.sha256()
-    sources = [HERE / "generate.py", *sorted((HERE.parent / "core" / "migrations").glob("m*.py"))]
+    core = HERE.parent / "core"
+    sources = [HERE / "generate.py", core / "bulk_load.py",
+               *sorted((core / "migrations").glob("m*.py"))]
     for path in sources:
         digest.update(path.read_bytes())
     return f"{scale.name}-v{migrations.LATEST}-{digest.hexdigest()[:10]}"
@@ -159,10 +161,13 @@ def main(argv: list[str] | None = None) -> int:
             path, built = sqlite_database(scale, today, args.rebuild or args.quick,
                                           temp if args.quick else DATA)
             url = f"sqlite:///{path}"
-            connection.connect(url).require_ready()
+            opened = connection.connect(url)
+            opened.require_ready()
             if args.quick:
                 check_ledger("SQLite")
             results += measure.run("sqlite", str(path), built, runs, scans, today)
+            results += screens.run("sqlite", opened.target, str(path), built.name_fragment,
+                                   runs)
             close_database()
             results.append(sqlite_pack_scans(path, built, scans, temp))
         if inventory and "postgresql" in backends:
@@ -234,6 +239,8 @@ def postgres(args, scale, today, runs, scans) -> list[measure.Result]:
         if args.quick:
             check_ledger("PostgreSQL")
         results = measure.run("postgresql", url, built, runs, scans, today)
+        results += screens.run("postgresql", connection.connect(url).target, url,
+                               built.name_fragment, runs)
         raw = psycopg.connect(url, autocommit=True)
         try:  # the database is dropped afterwards: the scans may change it
             results.append(outbound.pack_scan_timing("postgresql", inbound._Raw("postgresql", raw),
