@@ -15,6 +15,7 @@ from core.queries.payables import (BillShow, ap_aging, bill_detail, billable_po,
 from core.services import payables
 from core.services.payables import BillLineInput
 from tests.core.conftest import warehouse  # noqa: F401 (fixture)
+from tests.core.test_trace import counting_queries
 from tests.payables_data import SUPPLIER, received_po
 
 TODAY = date.today()
@@ -138,3 +139,29 @@ def test_a_bill_follows_the_supplier_terms_and_names_each_line_once(warehouse, t
     net10 = payables.enter_bill(office, po, "NET10", [BillLineInput(2, 1, "4.00")],
                                 terms_days=10)
     assert SupplierBill.get_by_id(net10).due_date == TODAY + timedelta(days=10)
+
+
+def test_query_counts_do_not_grow_with_bills_lines_or_payments(warehouse, tmp_path):  # noqa: F811
+    (_, late), _, _ = _bills(warehouse, tmp_path)
+    po = received_po(warehouse, tmp_path)
+    with counting_queries() as listed:
+        assert len(list_bills()) == 3
+    with counting_queries() as aged:
+        ap_aging()
+    with counting_queries() as detailed:
+        bill_detail(late)
+    with counting_queries() as billable:
+        billable_po(po)
+    for n in range(3):
+        payables.enter_bill(warehouse[Role.OFFICE], po, f"MORE-{n}",
+                            [BillLineInput(1, 1, "12.10"), BillLineInput(2, 1, "4.00")])
+    more = list_bills(text="MORE-")[0].id
+    payables.pay_bill(warehouse[Role.OFFICE], more, "1.00")
+    payables.pay_bill(warehouse[Role.OFFICE], more, "2.00")
+    for call, before in ((list_bills, listed), (ap_aging, aged),
+                         (lambda: bill_detail(more), detailed),
+                         (lambda: billable_po(po), billable)):
+        with counting_queries() as after:
+            call()
+        assert len(after) == len(before), call
+    assert len(listed) == 1 and len(aged) == 1
