@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from html import escape
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
     QLineEdit, QSpinBox, QTableView, QVBoxLayout, QWidget,
@@ -176,12 +176,11 @@ class BillLinesEditModel(RowTableModel[DraftBillLine]):
 class EnterBillDialog(QDialog):
     """Accepted with `result` = the new bill's id."""
 
-    def __init__(self, actor: Actor, po_id: int | None = None, parent: QWidget | None = None):
+    def __init__(self, actor: Actor, parent: QWidget | None = None):
         super().__init__(parent)
         self.actor = actor
         self.result: int | None = None
         self.po: BillablePo | None = None
-        self._wanted_po = po_id
         self._po_for: int | None = None
         self.setWindowTitle("Enter supplier bill")
         self.setMinimumSize(1080, 580)
@@ -287,16 +286,8 @@ class EnterBillDialog(QDialog):
             "Choose the purchase order the bill is for" if rows
             else "Nothing to bill: every receipt is billed already")
         self.po_combo.setEnabled(bool(rows))
-        wanted = self._wanted_po
-        if wanted is None and len(rows) == 1:
-            wanted = rows[0].id
-        if wanted is not None:
-            self.choose_po(wanted)
-
-    def choose_po(self, po_id: int) -> bool:
-        index = self.po_combo.findData(po_id)
-        self.po_combo.setCurrentIndex(index)
-        return index >= 0
+        if len(rows) == 1:  # the only order waiting for a bill
+            self.po_combo.setCurrentIndex(0)
 
     def _po_changed(self) -> None:
         self.form.clear_errors()
@@ -444,7 +435,6 @@ class PayBillDialog(QDialog):
         self.form.add_field("amount", "&Amount:", self.amount_edit)
         self.date_edit = date_edit()
         self.date_edit.setMaximumDate(qdate(date.today()))
-        self.date_edit.setMinimumDate(QDate(2000, 1, 1))
         self.form.add_field("paid_on", "&Paid on:", self.date_edit)
         self.method_combo = QComboBox()
         for method in METHODS:

@@ -372,7 +372,7 @@ class SupplierBillsScreen(Screen):
     def enter_bill(self) -> None:
         if not self.may_enter:
             return
-        dialog = EnterBillDialog(self.actor, parent=self)
+        dialog = EnterBillDialog(self.actor, self)
         self.dialog = dialog
         dialog.accepted.connect(lambda: self._changed(dialog.result))
         dialog.open()
