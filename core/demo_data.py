@@ -152,15 +152,16 @@ _CLINIC = ["Community Health Center", "Urgent Care", "Medical Associates", "Onco
            "Family Practice", "Surgical Center", "Pain Management"]
 
 
-class _Builder:
-    def __init__(self, actor: Actor, size: DemoSize, rng_seed: int, today: date,
-                 progress: Progress | None):
-        self.actor, self.size, self.today = actor, size, today
-        self.rng = random.Random(rng_seed)
-        self.progress = progress or (lambda step, done, total: None)
+class PartnerMaker:
+    """Made-up trading partners through the partner service, with names, addresses,
+    GLNs and DEA numbers that pass the checks real ones do: the demo's and the large
+    demo's (core.scale_data). Each add_* draws from `rng` in a fixed order, so a seed
+    gives the same partners."""
+
+    def __init__(self, actor: Actor, rng: random.Random, today: date):
+        self.actor, self.rng, self.today = actor, rng, today
         self.gln_refs: set[str] = set()
 
-    # -- identifiers -----------------------------------------------------------------
     def gln(self, prefix: str) -> str:
         """A GLN-13 under a 7-digit company prefix, with its check digit."""
         from biip.checksums import gs1_standard_check_digit
@@ -184,6 +185,82 @@ class _Builder:
 
     def phone(self) -> str:
         return f"({self.rng.choice(['201', '732', '973', '609', '856', '718', '215'])}) 555-01{self.rng.randrange(100):02d}"
+
+    def add_manufacturer(self, name: str, place: tuple[str, str, str] | None,
+                         gln_prefix: str, registration_expiry: date,
+                         gs1_prefix_length: int = 7) -> int:
+        """A manufacturer with its FDA registration and a DEA registration for II-V, in
+        `place` (city, state, ZIP) or one of the demo's towns."""
+        place = place or self.rng.choice(_PLACES)
+        pid = partners.add_partner(
+            self.actor, name, "supplier", "manufacturer", gln=self.gln(gln_prefix),
+            addresses=[self.address(AddressKind.BILL_TO, place=place)],
+            phone=self.phone(), gs1_prefix_length=gs1_prefix_length)
+        partners.add_evidence(self.actor, pid, "fda_registration",
+                              number=f"{3_000_000_000 + self.rng.randrange(10**8)}",
+                              expiry=registration_expiry,
+                              verified_on=self.today - timedelta(days=self.rng.randrange(10, 200)))
+        partners.add_evidence(self.actor, pid, "dea", number=self.dea("R", name),
+                              expiry=self.today + timedelta(days=self.rng.randrange(120, 900)),
+                              schedules="2,2N,3,3N,4,5")
+        return pid
+
+    def add_wholesaler(self, name: str, roles: str, place: tuple[str, str, str] | None,
+                       gln_prefix: str, license_expiry: date, annual_due: bool = False) -> int:
+        """A wholesale distributor in `place` (or one of the demo's towns): state license,
+        FDA annual-report check (`annual_due`: checked 350 days ago), DEA registration."""
+        place = place or self.rng.choice(_PLACES)
+        pid = partners.add_partner(
+            self.actor, name, roles, "wholesaler", gln=self.gln(gln_prefix),
+            addresses=[self.address(AddressKind.BILL_TO, place=place),
+                       self.address(AddressKind.SHIP_TO, place=place)],
+            phone=self.phone())
+        partners.add_evidence(self.actor, pid, "state_license",
+                              number=f"WD-{self.rng.randrange(10**6):06d}", state=place[1],
+                              expiry=license_expiry, license_type="Wholesale drug distributor")
+        checked = self.today - timedelta(days=350 if annual_due else self.rng.randrange(5, 200))
+        partners.add_evidence(self.actor, pid, "fda_annual_report", verified_on=checked)
+        partners.add_evidence(self.actor, pid, "dea", number=self.dea("R", name),
+                              expiry=self.today + timedelta(days=self.rng.randrange(120, 900)))
+        return pid
+
+    def add_dispenser(self, i: int, gln_prefix: str, license_expiry: date,
+                      dea_schedules: str = "", dea_days: tuple[int, int] = (90, 900)) -> int:
+        """Customer number `i` (from 0): a pharmacy, or every sixth a clinic, with a state
+        license and, given `dea_schedules`, a DEA registration expiring a random number of
+        days from today within `dea_days`."""
+        owner = self.rng.choice(_OWNER)
+        place = self.rng.choice(_PLACES)
+        clinic = i % 6 == 5
+        name = (f"{place[0]} {self.rng.choice(_CLINIC)}" if clinic else
+                f"{owner} {self.rng.choice(_PHARMACY)}" if i % 2 else
+                f"{self.rng.choice(_STREETS).split()[0]} {self.rng.choice(_PHARMACY)}")
+        name = f"{name} #{i + 1}" if i % 4 == 0 else name
+        ship = self.address(AddressKind.SHIP_TO, name, place)
+        pid = partners.add_partner(
+            self.actor, name, "customer", "dispenser", gln=self.gln(gln_prefix),
+            addresses=[ship, Address(AddressKind.BILL_TO, ship.street, ship.city,
+                                     ship.state, ship.postal_code, name=name)],
+            phone=self.phone(), email=f"orders{i + 1}@example.com")
+        partners.add_evidence(
+            self.actor, pid, "state_license", number=f"28RS{self.rng.randrange(10**6):06d}",
+            state=place[1], expiry=license_expiry,
+            license_type="Clinic" if clinic else "Retail pharmacy",
+            verified_on=self.today - timedelta(days=self.rng.randrange(1, 120)))
+        if dea_schedules:
+            expiry = self.today + timedelta(days=self.rng.randrange(*dea_days))
+            partners.add_evidence(self.actor, pid, "dea", number=self.dea("F", name),
+                                  expiry=expiry, schedules=dea_schedules)
+        return pid
+
+
+class _Builder:
+    def __init__(self, actor: Actor, size: DemoSize, rng_seed: int, today: date,
+                 progress: Progress | None):
+        self.actor, self.size, self.today = actor, size, today
+        self.rng = random.Random(rng_seed)
+        self.progress = progress or (lambda step, done, total: None)
+        self.partners = PartnerMaker(actor, self.rng, today)
 
     # -- product master ----------------------------------------------------------------
     def add_products(self) -> list[dict]:
@@ -259,83 +336,35 @@ class _Builder:
         return [self.today + timedelta(days=d) for d in days]
 
     def add_partners(self) -> dict[str, list[int]]:
-        size = self.size
+        size, maker = self.size, self.partners
         total = size.customers + size.suppliers
         done = 0
         ids: dict[str, list[int]] = {"customers": [], "suppliers": []}
         supplier_expiry = self._expiries(size.suppliers)
         makers = _MANUFACTURERS[:max(1, size.suppliers - min(3, size.suppliers // 3))]
         for i, (name, labeler, city, state, zip_code) in enumerate(makers):
-            prefix = ("03" + labeler).ljust(7, "0")[:7]
-            pid = partners.add_partner(
-                self.actor, name, "supplier", "manufacturer", gln=self.gln(prefix),
-                addresses=[self.address(AddressKind.BILL_TO, place=(city, state, zip_code))],
-                phone=self.phone(), gs1_prefix_length=len("03" + labeler))
-            partners.add_evidence(self.actor, pid, "fda_registration",
-                                  number=f"{3_000_000_000 + self.rng.randrange(10**8)}",
-                                  expiry=supplier_expiry[i],
-                                  verified_on=self.today - timedelta(days=self.rng.randrange(10, 200)))
-            partners.add_evidence(self.actor, pid, "dea", number=self.dea("R", name),
-                                  expiry=self.today + timedelta(days=self.rng.randrange(120, 900)),
-                                  schedules="2,2N,3,3N,4,5")
-            ids["suppliers"].append(pid)
+            ids["suppliers"].append(maker.add_manufacturer(
+                name, (city, state, zip_code), ("03" + labeler).ljust(7, "0")[:7],
+                supplier_expiry[i], gs1_prefix_length=len("03" + labeler)))
             done += 1
             self.progress("trading partners", done, total)
         for j, (name, city, state, zip_code) in enumerate(
                 _WHOLESALERS[:size.suppliers - len(makers)]):
-            i = len(makers) + j
-            pid = partners.add_partner(
-                self.actor, name, "customer+supplier" if j == 0 else "supplier", "wholesaler",
-                gln=self.gln("0" + f"{860_000 + j:06d}"),
-                addresses=[self.address(AddressKind.BILL_TO, place=(city, state, zip_code)),
-                           self.address(AddressKind.SHIP_TO, place=(city, state, zip_code))],
-                phone=self.phone())
-            self._wholesaler_evidence(pid, name, state, supplier_expiry[i],
-                                      annual_due=j == 1)
-            ids["suppliers"].append(pid)
+            ids["suppliers"].append(maker.add_wholesaler(
+                name, "customer+supplier" if j == 0 else "supplier", (city, state, zip_code),
+                "0" + f"{860_000 + j:06d}", supplier_expiry[len(makers) + j],
+                annual_due=j == 1))
             done += 1
             self.progress("trading partners", done, total)
         customer_expiry = self._expiries(size.customers)
         for i in range(size.customers):
-            owner = self.rng.choice(_OWNER)
-            place = self.rng.choice(_PLACES)
-            clinic = i % 6 == 5
-            name = (f"{place[0]} {self.rng.choice(_CLINIC)}" if clinic else
-                    f"{owner} {self.rng.choice(_PHARMACY)}" if i % 2 else
-                    f"{self.rng.choice(_STREETS).split()[0]} {self.rng.choice(_PHARMACY)}")
-            name = f"{name} #{i + 1}" if i % 4 == 0 else name
-            ship = self.address(AddressKind.SHIP_TO, name, place)
-            pid = partners.add_partner(
-                self.actor, name, "customer", "dispenser",
-                gln=self.gln("0" + f"{870_000 + i // 50:06d}"),
-                addresses=[ship, Address(AddressKind.BILL_TO, ship.street, ship.city,
-                                         ship.state, ship.postal_code, name=name)],
-                phone=self.phone(), email=f"orders{i + 1}@example.com")
-            partners.add_evidence(
-                self.actor, pid, "state_license", number=f"28RS{self.rng.randrange(10**6):06d}",
-                state=place[1], expiry=customer_expiry[i],
-                license_type="Clinic" if clinic else "Retail pharmacy",
-                verified_on=self.today - timedelta(days=self.rng.randrange(1, 120)))
-            if i % 10 != 9:
-                dea_expiry = self.today + timedelta(days=self.rng.randrange(-60, 900)
-                                                    if i % 15 == 4 else self.rng.randrange(90, 900))
-                partners.add_evidence(self.actor, pid, "dea", number=self.dea("F", name),
-                                      expiry=dea_expiry,
-                                      schedules="2,2N,3,3N,4,5" if i % 7 else "3,3N,4,5")
-            ids["customers"].append(pid)
+            schedules = "" if i % 10 == 9 else "2,2N,3,3N,4,5" if i % 7 else "3,3N,4,5"
+            ids["customers"].append(maker.add_dispenser(
+                i, "0" + f"{870_000 + i // 50:06d}", customer_expiry[i], schedules,
+                (-60, 900) if i % 15 == 4 else (90, 900)))
             done += 1
             self.progress("trading partners", done, total)
         return ids
-
-    def _wholesaler_evidence(self, pid: int, name: str, state: str, expiry: date,
-                             annual_due: bool) -> None:
-        partners.add_evidence(self.actor, pid, "state_license",
-                              number=f"WD-{self.rng.randrange(10**6):06d}", state=state,
-                              expiry=expiry, license_type="Wholesale drug distributor")
-        checked = self.today - timedelta(days=350 if annual_due else self.rng.randrange(5, 200))
-        partners.add_evidence(self.actor, pid, "fda_annual_report", verified_on=checked)
-        partners.add_evidence(self.actor, pid, "dea", number=self.dea("R", name),
-                              expiry=self.today + timedelta(days=self.rng.randrange(120, 900)))
 
     # -- bins -----------------------------------------------------------------------
     def add_bins(self) -> dict[str, list[str]]:
