@@ -14,8 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
-    QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget,
 )
 
 from core.permissions import Actor, Permission
@@ -26,27 +25,24 @@ from core.queries.invoices import (InvoiceDetail, InvoiceLineRow, InvoiceRow, In
 from desktop.books_dialogs import RecordPaymentDialog
 from desktop.books_models import money
 from desktop.invoice_dialogs import CreditMemoDialog, InvoiceShipmentsDialog, Invoiced
-from desktop.paged_table import PagedColumn, PagedTableModel, PagedTableView
-from desktop.print_preview import PdfDocumentDialog, show_pdf
-from desktop.screens.base import Screen
+from desktop.paged_table import PagedColumn, PagedTableModel
+from desktop.print_preview import show_pdf
+from desktop.screens.list_detail import ListDetailScreen, plural
 from desktop.table_models import Column, RowTableModel
 from desktop.tasks import run_task, show_error
-from desktop.widgets.badges import badge_label, restyle, set_badge
-from desktop.widgets.search import SearchEdit
+from desktop.widgets.badges import set_badge
+from desktop.widgets.detail_card import DetailCard, compact_table
 from reports.invoice import build_invoice, render_invoice
 
 AREA = "invoices"
 CHANGED = frozenset({AREA, "payments", "books"})
 SETTLEMENT_ROWS = 4  # shown without scrolling
+ROW_HEIGHT = 26
 STATE_TONES = {InvoiceShow.OPEN: "info", InvoiceShow.OVERDUE: "bad", InvoiceShow.PAID: "ok"}
 
 
 def local_date(value: datetime) -> str:
     return value.astimezone().date().isoformat()
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def days_text(days: int) -> str:
@@ -120,58 +116,19 @@ class SettlementsModel(RowTableModel[SettlementRow]):
     KIND, DETAIL = 1, 3
 
 
-def _small_table(model, stretch: int) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(26)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    header.setHighlightSections(False)
-    return table
-
-
-class InvoiceDetailPanel(QFrame):
+class InvoiceDetailPanel(DetailCard):
     """One invoice: who, when, what it billed and how it has been settled."""
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("card")
-        self.detail: InvoiceDetail | None = None
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
-        outer.setSpacing(6)
-        self.placeholder = QLabel("Select an invoice to see its lines and what has been "
-                                  "paid or credited on it.")
-        self.placeholder.setObjectName("muted")
-        outer.addWidget(self.placeholder)
-        self.body = QWidget()
-        column = QVBoxLayout(self.body)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(6)
-        title_row = QHBoxLayout()
-        title_row.setSpacing(12)
-        self.title_label = QLabel()
-        self.title_label.setObjectName("dialogTitle")
-        self.state_badge = badge_label()
-        title_row.addWidget(self.title_label)
-        title_row.addWidget(self.state_badge)
-        title_row.addStretch()
-        self.open_label = QLabel()
-        title_row.addWidget(self.open_label)
-        column.addLayout(title_row)
-        self.facts_label = QLabel()
-        self.facts_label.setObjectName("muted")
-        self.facts_label.setWordWrap(True)
+        super().__init__("Select an invoice to see its lines and what has been paid or "
+                         "credited on it.", parent)
+        self.title_label, self.state_badge, self.open_label = self.add_title_row()
+        self.facts_label = self.add_text(muted=True)
         self.facts_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        column.addWidget(self.facts_label)
+        column = self.column
         self.lines_model = LinesModel(self)
-        self.lines_table = _small_table(self.lines_model, LinesModel.PRODUCT)
+        self.lines_table = compact_table(self.lines_model, LinesModel.PRODUCT, ROW_HEIGHT,
+                                         selectable=False)
         self.lines_table.setMinimumHeight(80)
         column.addWidget(self.lines_table, 1)
         self.totals_label = QLabel()
@@ -181,19 +138,16 @@ class InvoiceDetailPanel(QFrame):
         caption.setObjectName("sectionTitle")
         column.addWidget(caption)
         self.settlements_model = SettlementsModel(self)
-        self.settlements_table = _small_table(self.settlements_model, SettlementsModel.DETAIL)
+        self.settlements_table = compact_table(self.settlements_model, SettlementsModel.DETAIL,
+                                               ROW_HEIGHT, selectable=False)
         column.addWidget(self.settlements_table)
         self.nothing_settled = QLabel("Nothing has been paid or credited on this invoice yet.")
         self.nothing_settled.setObjectName("muted")
         column.addWidget(self.nothing_settled)
-        outer.addWidget(self.body, 1)
         self.show_detail(None)
 
     def show_detail(self, detail: InvoiceDetail | None, on: date | None = None) -> None:
-        self.detail = detail
-        self.placeholder.setVisible(detail is None)
-        self.body.setVisible(detail is not None)
-        if detail is None:
+        if not self.set_detail(detail):
             self.lines_model.set_rows([])
             self.settlements_model.set_rows([])
             return
@@ -252,12 +206,15 @@ def _save_pdf(invoice_id: int, target: Path) -> int:
     return pages
 
 
-class InvoicesScreen(Screen):
+class InvoicesScreen(ListDetailScreen):
     title = "Invoices"
     icon_name = "invoices"
     summary = ("Invoices to customers: what is open or overdue, invoice shipments, "
                "payments, credit memos, print.")
     areas = frozenset({AREA, "payments", "books", "shipping", "partners", "returns"})
+    count_noun = "invoice"
+    changes = CHANGED
+    read_detail = staticmethod(invoice_detail)
 
     @classmethod
     def available_to(cls, actor: Actor) -> bool:
@@ -268,38 +225,15 @@ class InvoicesScreen(Screen):
         super().__init__(session, parent)
         self.may_post = self.actor.may(Permission.POST_INVOICES)
         self.may_pay = self.actor.may(Permission.RECORD_PAYMENTS)
-        self.model = InvoicesModel(self, self)
-        self.table = PagedTableView(self.model, sortable=False, stretch=InvoicesModel.CUSTOMER)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(InvoicesModel.CUSTOMER, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._list_table(InvoicesModel(self, self), InvoicesModel.CUSTOMER)
         self.table.activated_row.connect(self.print_invoice)
-        self.model.loaded.connect(self._loaded)
-        self.model.rowsInserted.connect(self._update_count)
 
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        self.search_edit = SearchEdit("Invoice, customer, shipment, order or customer PO")
-        self.search_edit.setMinimumWidth(260)
-        self.search_edit.search.connect(self.search)
-        self.search_edit.down.connect(self._into_table)
-        search_label = QLabel("&Find:")
-        search_label.setBuddy(self.search_edit)
         self.show_combo = QComboBox()
         for show in InvoiceShow:
             self.show_combo.addItem(show.label, show.value)
         self.show_combo.currentIndexChanged.connect(self._show_changed)
-        show_label = QLabel("S&how:")
-        show_label.setBuddy(self.show_combo)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("muted")
-        bar.addWidget(search_label)
-        bar.addWidget(self.search_edit, 1)
-        bar.addWidget(show_label)
-        bar.addWidget(self.show_combo)
-        bar.addWidget(self.count_label)
-        bar.addStretch()
+        bar = self._search_bar("Invoice, customer, shipment, order or customer PO", 260,
+                               self.show_combo)
         self.invoice_shipments_button = QPushButton("&Invoice shipments…")
         self.invoice_shipments_button.setToolTip(
             "Shipments that left without an invoice (customers invoiced by hand).")
@@ -331,40 +265,18 @@ class InvoicesScreen(Screen):
         actions.addWidget(self.print_button)
         actions.addWidget(self.save_button)
 
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.result_label.hide()
         self.detail_panel = InvoiceDetailPanel()
-
-        lower = QWidget()
-        lower_column = QVBoxLayout(lower)
-        lower_column.setContentsMargins(0, 0, 0, 0)
-        lower_column.setSpacing(8)
-        lower_column.addLayout(actions)
-        lower_column.addWidget(self.result_label)
-        lower_column.addWidget(self.detail_panel, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.table)
-        splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([260, 400])
-        self.layout_.addWidget(splitter, 1)
-        self.dialog: QWidget | None = None
+        self._list_over(actions, self._result_line(), self.detail_panel, stretch=(2, 3),
+                        sizes=(260, 400))
         self.message: QMessageBox | None = None
         self.saved_to: Path | None = None
         self.waiting = 0  # shipments not yet invoiced
-        self._select_id: int | None = None
-        self._detail_for: int | None = None
         self._update_buttons()
 
     # -- the list ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        if self._select_id is None and (row := self.selected()):
-            self._select_id = row.id
-        self.model.reload()
+        super().refresh()
         if self.may_post:
             run_task(self, lambda: len(uninvoiced_shipments()), self._waiting_counted)
 
@@ -373,57 +285,16 @@ class InvoicesScreen(Screen):
         self.invoice_shipments_button.setText(
             f"&Invoice shipments ({count:,})…" if count else "&Invoice shipments…")
 
-    def search(self, text: str) -> None:
-        self.model.text = text
-        self.model.reload()
-
     def _show_changed(self) -> None:
         self.model.show = InvoiceShow(self.show_combo.currentData())
         if self.model.started:
             self.model.reload()
 
-    def _loaded(self) -> None:
-        self._update_count()
-        wanted, self._select_id = self._select_id, None
-        if wanted is None or not self.table.select_where(lambda r: r.id == wanted):
-            if self.model.rowCount() and wanted is None:
-                self.table.selectRow(0)
-            else:
-                self._selection_changed()
-        self._update_buttons()
-
-    def _update_count(self) -> None:
-        text = plural(self.model.total or 0, "invoice")
-        self.count_label.setText(f"{text} found" if self.model.text else text)
-
-    def _into_table(self) -> None:
-        self.table.setFocus()
-        if self.model.rowCount() and not self.table.selectionModel().hasSelection():
-            self.table.selectRow(0)
-
     def selected(self) -> InvoiceRow | None:
         return self.table.selected_row()
 
-    def _selection_changed(self) -> None:
-        row = self.selected()
-        if row is None or row.id != self._detail_for:
-            self.detail_panel.show_detail(None)
-        if row is None:
-            self._detail_for = None
-            self._update_buttons()
-            return
-        self._detail_for = row.id
-        self._update_buttons()
-        self._load_detail(row.id)
-
-    def _load_detail(self, invoice_id: int) -> None:
-        run_task(self, lambda: invoice_detail(invoice_id),
-                 lambda detail: self._show_detail(invoice_id, detail))
-
-    def _show_detail(self, invoice_id: int, detail: InvoiceDetail) -> None:
-        if invoice_id == self._detail_for:  # a later selection wins
-            self.detail_panel.show_detail(detail, self.model.on)
-            self._update_buttons()
+    def show_detail(self, detail: InvoiceDetail | None) -> None:
+        self.detail_panel.show_detail(detail, self.model.on)
 
     def _update_buttons(self) -> None:
         row = self.selected()
@@ -436,15 +307,6 @@ class InvoicesScreen(Screen):
         self.save_button.setEnabled(row is not None)
 
     # -- actions -----------------------------------------------------------------------
-
-    def _changed(self, invoice_id: int | None) -> None:
-        self._select_id = invoice_id
-        self.changed.emit(set(CHANGED))
-
-    def _show_result(self, tone: str, text: str) -> None:
-        restyle(self.result_label, {"ok": "okBanner", "warn": "warning"}.get(tone, "danger"))
-        self.result_label.setText(text)
-        self.result_label.show()
 
     def invoice_shipments(self) -> None:
         if not self.may_post:
@@ -503,9 +365,6 @@ class InvoicesScreen(Screen):
         self._changed(row.id)
 
     # -- documents ---------------------------------------------------------------------
-
-    def _pdf_ready(self, dialog: PdfDocumentDialog) -> None:
-        self.dialog = dialog
 
     def print_invoice(self) -> None:
         row = self.selected()
