@@ -73,6 +73,12 @@ MATRIX: dict[Role, frozenset[Permission]] = {
 }
 
 
+def roles_with(*permissions: Permission) -> list[Role]:
+    """The roles allowed all of `permissions`, so a refusal or a read-only field can say
+    who may instead of only who may not."""
+    return [role for role in Role if all(p in MATRIX[role] for p in permissions)]
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting: handed to every service, written into every audit entry."""

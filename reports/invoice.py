@@ -7,11 +7,11 @@ scanned straight to its invoice."""
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 
 from reportlab.lib.units import inch
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
+from core.money import percent_text
 from core.queries.billing_docs import InvoiceDoc, InvoiceLineDoc, invoice_doc
 from reports.barcodes import BarcodeFlowable, barcode_box
 from reports.doc_parts import amount_due_box, billing_row, remit_to_box, ship_to_party
@@ -71,8 +71,7 @@ def _facts(doc: InvoiceDoc) -> list[tuple[str, str]]:
 def _tax_label(doc: InvoiceDoc) -> str:
     if not doc.tax_rate_bp:
         return "Sales tax"
-    rate = f"{Decimal(doc.tax_rate_bp).scaleb(-2):f}".rstrip("0").rstrip(".")
-    return f"Sales tax ({rate}%)"
+    return f"Sales tax ({percent_text(doc.tax_rate_bp)}%)"
 
 
 def _settlements(doc: InvoiceDoc) -> list:

@@ -17,11 +17,12 @@ from core.errors import DatabaseNotInitialised, DatabaseTooNew, MigrationNeeded
 from core.migrations import (m0001_initial, m0002_products_partners_stock, m0003_purchasing,
                              m0004_receiving_records, m0005_sales_shipping,
                              m0006_lean_indexes, m0007_accounting,
-                             m0008_invoicing, m0009_returns_remit_to)
+                             m0008_invoicing, m0009_returns_remit_to,
+                             m0010_tax_rate_tenths)
 
 STEPS = [m0001_initial, m0002_products_partners_stock, m0003_purchasing,
          m0004_receiving_records, m0005_sales_shipping, m0006_lean_indexes,
-         m0007_accounting, m0008_invoicing, m0009_returns_remit_to]
+         m0007_accounting, m0008_invoicing, m0009_returns_remit_to, m0010_tax_rate_tenths]
 LATEST = len(STEPS)
 
 

@@ -58,6 +58,26 @@ class MoneyField(peewee.BigIntegerField):
         return None if value is None else Decimal(value).scaleb(-2)
 
 
+class BasisPointsField(peewee.SmallIntegerField):
+    """A rate in basis points (1 bp = 0.01%) to a tenth of a point, stored as integer
+    tenths so it is exact on every backend; Python sees a Decimal (662.5 for 6.625%).
+    Tenths because US sales tax rates are set to a thousandth of a percent (New Jersey
+    6.625%, New York City 8.875%); 20% is 20000 tenths, well inside a small integer."""
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError(f"{self.name}: a rate must be Decimal or int, not float ({value!r})")
+        tenths = Decimal(value) * 10
+        if tenths != tenths.to_integral_value():
+            raise ValueError(f"{self.name}: {value} bp is finer than a tenth of a basis point")
+        return int(tenths)
+
+    def python_value(self, value):
+        return None if value is None else Decimal(value).scaleb(-1)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 

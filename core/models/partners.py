@@ -2,7 +2,7 @@
 
 import peewee
 
-from core.models.base import BaseModel, MoneyField, UtcDateTimeField
+from core.models.base import BaseModel, BasisPointsField, MoneyField, UtcDateTimeField
 
 # PartnerAddress.kind of a ship-to no longer in use. The table has no active column
 # (adding one needs a migration); a retired ship-to is kept, under this kind, because
@@ -26,7 +26,8 @@ class Partner(BaseModel):
     payment_terms_days = peewee.SmallIntegerField(default=30)  # Net 30
     credit_limit = MoneyField(default=0)  # 0: no limit
     invoice_on_ship = peewee.BooleanField(default=True)  # else invoiced by a click
-    tax_rate_bp = peewee.SmallIntegerField(default=0)  # sales tax, basis points
+    # Sales tax in basis points (0: exempt), kept in tenths in column tax_rate_tenth_bp.
+    tax_rate_bp = BasisPointsField(default=0, column_name="tax_rate_tenth_bp")
     hold_past_due_days = peewee.SmallIntegerField(default=30)  # credit hold; 0: never
 
     class Meta:

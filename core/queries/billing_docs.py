@@ -97,7 +97,7 @@ class InvoiceDoc:
     lines: list[InvoiceLineDoc]
     subtotal: Decimal
     tax: Decimal
-    tax_rate_bp: int | None  # None: the customer's rate has changed since (not printed)
+    tax_rate_bp: Decimal | None  # None: the customer's rate has changed since (not printed)
     total: Decimal
     settlements: list[Settlement]
 
@@ -160,7 +160,7 @@ def _company() -> CompanyProfile:
     return company
 
 
-def _tax_rate(invoice: Invoice, rate_bp: int) -> int | None:
+def _tax_rate(invoice: Invoice, rate_bp: Decimal) -> Decimal | None:
     """The rate to print beside the tax: the customer's, if it is the one the invoice
     was taxed at (the invoice keeps the amount, not the rate)."""
     return rate_bp if sales_tax(invoice.subtotal, rate_bp) == invoice.tax else None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from core.errors import NotFound
 from core.models import Partner, PartnerAddress, PartnerEvidence
 from core.models.partners import RETIRED_SHIP_TO
+from core.money import percent_text
 from core.queries.atp import AtpStatus, atp_status, current_evidence, newest_first
 from core.queries.paging import PAGE, contains
 from core.vocab import AddressKind, EvidenceKind, PartnerType
@@ -65,6 +67,23 @@ class EvidenceRow:
 
 
 @dataclass(frozen=True)
+class CustomerTerms:
+    """How a customer is billed and when its new orders are held (set_customer_terms);
+    a supplier's row carries the defaults, unused."""
+
+    payment_terms_days: int  # Net N
+    tax_rate_bp: Decimal  # 0: exempt
+    invoice_on_ship: bool  # else invoiced by hand
+    credit_limit: Decimal  # 0: none
+    hold_past_due_days: int  # 0: never held for past-due invoices
+    min_shelf_life_days: int  # 0: anything unexpired
+
+    @property
+    def tax_percent(self) -> str:
+        return percent_text(self.tax_rate_bp)
+
+
+@dataclass(frozen=True)
 class PartnerDetail:
     partner: PartnerRow
     email: str
@@ -72,6 +91,7 @@ class PartnerDetail:
     addresses: list[AddressRow]
     evidence: list[EvidenceRow]
     atp: AtpStatus
+    terms: CustomerTerms
 
 
 def _filtered(text: str, role: str):
@@ -126,8 +146,10 @@ def partner_detail(partner_id: int, on: date | None = None) -> PartnerDetail:
     row = PartnerRow(p.id, p.name, p.gln or "", p.is_customer, p.is_supplier,
                      PartnerType(p.partner_type), p.phone, default.city if default else "",
                      default.state if default else "", p.active)
+    terms = CustomerTerms(p.payment_terms_days, p.tax_rate_bp, p.invoice_on_ship,
+                          p.credit_limit, p.hold_past_due_days, p.min_shelf_life_days)
     return PartnerDetail(row, p.email, p.gs1_prefix_length, addresses, evidence,
-                         atp_status(p.id, on))
+                         atp_status(p.id, on), terms)
 
 
 def _address(a: PartnerAddress) -> AddressRow:

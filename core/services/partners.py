@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from functools import partial
 
 from core.db import is_postgres, write_transaction
-from core.errors import AlreadyExists, InvalidInput, NotFound, RxDeskError
+from core.errors import AlreadyExists, InvalidInput, NotFound, PermissionDenied, RxDeskError
 from core.gs1 import validate_gln
 from core.licenses import parse_date, validate_dea, validate_state
 from core.models import Partner, PartnerAddress, PartnerEvidence, PurchaseOrder
 from core.models.base import utc_now
 from core.models.partners import RETIRED_SHIP_TO
-from core.permissions import Actor, Permission
+from core.money import parse_money, parse_tax_rate, percent_text
+from core.permissions import Actor, Permission, roles_with
 from core.queries.atp import newest_first
 from core.services import audit
 from core.services.access import authorize
@@ -230,6 +233,117 @@ def update_partner(actor: Actor, partner_id: int, *, name: str | None = None,
                      + audit.describe_changes({k: old for k, (old, _new) in changes.items()},
                                               after))
         return changes
+
+
+# --- billing and credit terms -------------------------------------------------------------
+
+# field: (what it is called, most days accepted, what 0 means)
+_TERM_DAYS = {
+    "payment_terms_days": ("Payment terms", 365, "0: due on receipt"),
+    "hold_past_due_days": ("Credit hold", 365, "0: never hold"),
+    "min_shelf_life_days": ("Minimum shelf life", 1825, "5 years; 0: anything unexpired"),
+}
+# A credit limit and the past-due hold decide when a customer's orders are held; whoever
+# may only edit partners must not be able to lift them to get round a hold.
+CREDIT_POLICY = frozenset({"credit_limit", "hold_past_due_days"})
+CREDIT_POLICY_PERMISSION = Permission.OVERRIDE_HOLD
+
+
+def _term_days(field_name: str, value: int | str) -> int:
+    noun, most, zero = _TERM_DAYS[field_name]
+    text = "" if isinstance(value, bool) else str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        raise InvalidInput(field_name, f"{noun}: '{value}' is not a whole number of days.")
+    days = int(text)
+    if days > most:
+        raise InvalidInput(field_name, f"{noun}: {days} days is too many; enter 0 to {most} "
+                           f"({zero}).")
+    return days
+
+
+def _shown_term(name: str, value: object) -> str:
+    """One of set_customer_terms' results as the audit trail and the command line say it."""
+    if name == "payment_terms_days":
+        return f"Net {value}"
+    if name == "credit_limit":
+        return f"{value}" if value else "no limit"
+    if name == "invoice_on_ship":
+        return "on shipping" if value else "by hand"
+    if name == "tax_rate":
+        return f"{value}%" if value else "exempt"
+    if name == "hold_past_due_days":
+        return f"after {value} days past due" if value else "never"
+    return f"{value} days" if value else "none"
+
+
+_TERM_LABELS = {"payment_terms_days": "payment terms", "credit_limit": "credit limit",
+                "invoice_on_ship": "invoicing", "tax_rate": "sales tax",
+                "hold_past_due_days": "credit hold", "min_shelf_life_days": "minimum shelf life"}
+
+
+def describe_terms(changes: dict[str, tuple[object, object]]) -> str:
+    """'payment terms Net 30 -> Net 45; sales tax exempt -> 6.625%' for what
+    set_customer_terms returned."""
+    return "; ".join(f"{_TERM_LABELS[k]} {_shown_term(k, before)} -> {_shown_term(k, after)}"
+                     for k, (before, after) in changes.items())
+
+
+def set_customer_terms(actor: Actor, partner_id: int, *,
+                       payment_terms_days: int | str | None = None,
+                       credit_limit: str | Decimal | None = None,
+                       invoice_on_ship: bool | None = None,
+                       tax_rate: str | Decimal | None = None,
+                       hold_past_due_days: int | str | None = None,
+                       min_shelf_life_days: int | str | None = None,
+                       ) -> dict[str, tuple[object, object]]:
+    """Set a customer's billing and credit terms (None = leave as is): days to pay
+    (Net N), credit limit (0 or '' = none), whether shipping raises the invoice, sales
+    tax as a percent ('6.625'; 0 = exempt, as for prescription drugs sold for resale),
+    days past due before new orders are held (0 = never) and the least remaining shelf
+    life allocated to its orders. Invoices raised afterwards use the new terms; posted
+    invoices keep theirs.
+
+    Partner editors set terms, tax, invoicing and shelf life; the credit limit and the
+    hold threshold are credit policy and also need CREDIT_POLICY_PERMISSION (owner,
+    administrator), checked only when they change so one form can submit every value.
+    Returns {argument: (before, after)} of what changed (tax as a Decimal percent);
+    when nothing did, nothing is written or audited."""
+    if invoice_on_ship is not None and not isinstance(invoice_on_ship, bool):
+        raise InvalidInput("invoice_on_ship", "Invoicing on shipping is yes or no, not "
+                           f"'{invoice_on_ship}'.")
+    given = (  # (model field, value, cleaned), in the order the audit entry lists them
+        ("payment_terms_days", payment_terms_days, partial(_term_days, "payment_terms_days")),
+        ("tax_rate_bp", tax_rate, lambda v: parse_tax_rate(v, "tax_rate")),
+        ("invoice_on_ship", invoice_on_ship, bool),
+        ("credit_limit", credit_limit, lambda v: parse_money(v, "credit_limit")),
+        ("hold_past_due_days", hold_past_due_days, partial(_term_days, "hold_past_due_days")),
+        ("min_shelf_life_days", min_shelf_life_days,
+         partial(_term_days, "min_shelf_life_days")))
+    wanted = {name: clean(value) for name, value, clean in given if value is not None}
+    with write_transaction():
+        authorize(actor, Permission.MANAGE_PARTNERS)
+        partner = _locked_partner(partner_id)
+        if not partner.is_customer:
+            raise InvalidInput("partner", f"{partner.name} is not a customer; billing and "
+                               "credit terms are set for customers only.")
+        changes = {k: (getattr(partner, k), v) for k, v in wanted.items()
+                   if getattr(partner, k) != v}
+        if not changes:
+            return {}
+        if CREDIT_POLICY & changes.keys() and not actor.may(CREDIT_POLICY_PERMISSION):
+            who = " or ".join(r.value for r in roles_with(Permission.MANAGE_PARTNERS,
+                                                          CREDIT_POLICY_PERMISSION))
+            raise PermissionDenied(actor.username, actor.role.value,
+                                   "change a customer's credit limit or credit hold (credit "
+                                   f"policy: only the {who} role may)")
+        Partner.update(**{k: after for k, (_before, after) in changes.items()}).where(
+            Partner.id == partner.id).execute()
+        result = {("tax_rate" if k == "tax_rate_bp" else k):
+                  tuple(Decimal(percent_text(bp)) for bp in v) if k == "tax_rate_bp" else v
+                  for k, v in changes.items()}
+        audit.record(actor, "set_customer_terms", "partner", partner.id,
+                     f"{partner.name}: {describe_terms(result)}")
+        return result
 
 
 def set_partner_active(actor: Actor, partner_id: int, active: bool, reason: str = "") -> bool:
