@@ -16,9 +16,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QFrame, QGridLayout, QHBoxLayout,
-    QHeaderView, QLabel, QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout,
-    QWidget,
+    QComboBox, QFileDialog, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
+    QPushButton, QVBoxLayout, QWidget,
 )
 
 from core.permissions import Permission
@@ -30,15 +29,15 @@ from core.services import sales
 from core.services.epcis_export import ExportResult, export_shipment
 from core.services.sales import AllocationResult, CreditHold
 from core.vocab import ShipmentStatus, SoStatus
-from desktop.paged_table import PagedColumn, PagedTableModel, PagedTableView
-from desktop.print_preview import PdfDocumentDialog, show_pdf
+from desktop.paged_table import PagedColumn, PagedTableModel
+from desktop.print_preview import show_pdf
 from desktop.purchase_order_dialogs import ReasonDialog
 from desktop.sales_order_dialogs import AvailabilityDialog, NewSalesOrderDialog
-from desktop.screens.base import Screen
+from desktop.screens.list_detail import ListDetailScreen, plural
 from desktop.table_models import Column, RowTableModel, local_time, tone_data
 from desktop.tasks import run_task, show_error, show_message
-from desktop.widgets.badges import BadgeDelegate, badge_label, restyle, set_badge
-from desktop.widgets.search import SearchEdit
+from desktop.widgets.badges import BadgeDelegate, set_badge
+from desktop.widgets.detail_card import DetailCard, compact_table
 from reports.packing_slip import build_packing_slip, render_packing_slip
 from reports.pick_list import build_pick_list, render_pick_list
 from reports.sscc_label import build_sscc_labels, render_sscc_labels
@@ -64,10 +63,6 @@ def money_text(amount: Decimal) -> str:
 
 def local_date(value: datetime | None) -> str:
     return value.astimezone().date().isoformat() if value else ""
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def quantity_text(value: int) -> str:
@@ -162,61 +157,21 @@ class ShipmentsModel(RowTableModel[OrderShipmentRow]):
     STATUS = 1
 
 
-def _small_table(model, stretch: int) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.verticalHeader().hide()
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
-
-
-class OrderDetailPanel(QFrame):
+class OrderDetailPanel(DetailCard):
     """One order: customer, ship-to, dates, its lines with what is reserved where, and
     its shipments."""
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("card")
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
-        outer.setSpacing(6)
-        self.placeholder = QLabel("Select an order to see its lines, what is reserved for "
-                                  "it and what has shipped.")
-        self.placeholder.setObjectName("muted")
-        outer.addWidget(self.placeholder)
-        self.body = QWidget()
-        column = QVBoxLayout(self.body)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(6)
-        title_row = QHBoxLayout()
-        title_row.setSpacing(12)
-        self.title_label = QLabel()
-        self.title_label.setObjectName("dialogTitle")
-        self.status_badge = badge_label()
-        title_row.addWidget(self.title_label)
-        title_row.addWidget(self.status_badge)
-        title_row.addStretch()
-        self.total_label = QLabel()
-        title_row.addWidget(self.total_label)
-        column.addLayout(title_row)
+        super().__init__("Select an order to see its lines, what is reserved for it and "
+                         "what has shipped.", parent)
+        self.title_label, self.status_badge, self.total_label = self.add_title_row()
+        column = self.column
         self.counts_label = QLabel()
         column.addWidget(self.counts_label)
-        self.facts_label = QLabel()
-        self.facts_label.setObjectName("muted")
-        self.facts_label.setWordWrap(True)
-        column.addWidget(self.facts_label)
-        self.note_label = QLabel()
-        self.note_label.setWordWrap(True)
-        column.addWidget(self.note_label)
+        self.facts_label = self.add_text(muted=True)
+        self.note_label = self.add_text()
         self.lines_model = OrderLinesModel(self)
-        self.lines_table = _small_table(self.lines_model, OrderLinesModel.PRODUCT)
+        self.lines_table = compact_table(self.lines_model, OrderLinesModel.PRODUCT)
         self.lines_table.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.lines_table.setWordWrap(True)  # a narrow window wraps the product's name
@@ -240,7 +195,7 @@ class OrderDetailPanel(QFrame):
         shipments_row.setSpacing(12)
         shipments_column.addLayout(shipments_row)
         self.shipments_model = ShipmentsModel(self)
-        self.shipments_table = _small_table(self.shipments_model, 2)
+        self.shipments_table = compact_table(self.shipments_model, 2)
         self.shipments_table.setItemDelegateForColumn(ShipmentsModel.STATUS,
                                                       BadgeDelegate(self.shipments_table))
         self.shipments_table.setMaximumHeight(96)
@@ -261,15 +216,11 @@ class OrderDetailPanel(QFrame):
         documents.setRowStretch(2, 1)
         shipments_row.addLayout(documents, 2)
         column.addWidget(self.shipments_box)
-        outer.addWidget(self.body, 1)
         self.show_detail(None, [])
 
     def show_detail(self, detail: OrderDetail | None,
                     shipments: list[OrderShipmentRow]) -> None:
-        self.detail = detail
-        self.placeholder.setVisible(detail is None)
-        self.body.setVisible(detail is not None)
-        if detail is None:
+        if not self.set_detail(detail):
             self.lines_model.set_rows([])
             self.shipments_model.set_rows([])
             return
@@ -369,49 +320,27 @@ def allocation_text(number: str, verb: str, result: AllocationResult) -> tuple[s
                     "<i>Why not allocatable?</i> to see what holds the stock.")
 
 
-class SalesOrdersScreen(Screen):
+class SalesOrdersScreen(ListDetailScreen):
     title = "Sales orders"
     icon_name = "sales-orders"
     summary = "Orders from customers: enter, confirm (reserves stock), pick list, documents."
     permission = Permission.SELL
     areas = frozenset({AREA, "shipping", "stock", "receiving", "partners", "products"})
+    count_noun = "order"
+    changes = frozenset({AREA})
+    read_detail = staticmethod(_load_detail)
 
     def __init__(self, session, parent=None):
         super().__init__(session, parent)
-        self.model = SalesOrdersModel(self, self)
-        self.table = PagedTableView(self.model, sortable=False,
-                                    stretch=SalesOrdersModel.CUSTOMER)
+        self._list_table(SalesOrdersModel(self, self), SalesOrdersModel.CUSTOMER)
         self.table.setItemDelegateForColumn(SalesOrdersModel.STATUS, BadgeDelegate(self.table))
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(SalesOrdersModel.CUSTOMER, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.model.loaded.connect(self._loaded)
-        self.model.rowsInserted.connect(self._update_count)
 
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        self.search_edit = SearchEdit("Order number, customer or customer PO")
-        self.search_edit.setMinimumWidth(220)
-        self.search_edit.search.connect(self.search)
-        self.search_edit.down.connect(self._into_table)
-        search_label = QLabel("&Find:")
-        search_label.setBuddy(self.search_edit)
         self.status_combo = QComboBox()
         self.status_combo.addItem("All orders", "")
         for status in SoStatus:
             self.status_combo.addItem(status.label, status.value)
         self.status_combo.currentIndexChanged.connect(self._status_changed)
-        status_label = QLabel("S&how:")
-        status_label.setBuddy(self.status_combo)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("muted")
-        bar.addWidget(search_label)
-        bar.addWidget(self.search_edit, 1)
-        bar.addWidget(status_label)
-        bar.addWidget(self.status_combo)
-        bar.addWidget(self.count_label)
-        bar.addStretch()
+        bar = self._search_bar("Order number, customer or customer PO", 220, self.status_combo)
         self.new_button = QPushButton("&New sales order…")
         self.new_button.clicked.connect(self.new_order)
         bar.addWidget(self.new_button)
@@ -443,10 +372,6 @@ class SalesOrdersScreen(Screen):
         actions.addStretch()
         actions.addWidget(self.pick_list_button)
 
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
-        self.result_label.hide()
-
         self.detail_panel = OrderDetailPanel()
         panel = self.detail_panel
         panel.lines_table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -462,37 +387,12 @@ class SalesOrdersScreen(Screen):
         self.labels_button.clicked.connect(self.print_labels)
         self.epcis_button.clicked.connect(self.export_epcis)
 
-        lower = QWidget()
-        lower_column = QVBoxLayout(lower)
-        lower_column.setContentsMargins(0, 0, 0, 0)
-        lower_column.setSpacing(8)
-        lower_column.addLayout(actions)
-        lower_column.addWidget(self.result_label)
-        lower_column.addWidget(self.detail_panel, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.table)
-        splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setSizes([240, 400])
-        self.layout_.addWidget(splitter, 1)
-        self.dialog = None
+        self._list_over(actions, self._result_line(), self.detail_panel, stretch=(2, 3),
+                        sizes=(240, 400))
         self.message: QMessageBox | None = None
-        self._select_id: int | None = None
-        self._detail_for: int | None = None
         self._update_buttons()
 
     # -- the list ----------------------------------------------------------------------
-
-    def refresh(self) -> None:
-        if self._select_id is None and (row := self.selected()):
-            self._select_id = row.id
-        self.model.reload()
-
-    def search(self, text: str) -> None:
-        self.model.text = text
-        self.model.reload()
 
     def _status_changed(self) -> None:
         value = self.status_combo.currentData()
@@ -500,49 +400,18 @@ class SalesOrdersScreen(Screen):
         if self.model.started:
             self.model.reload()
 
-    def _loaded(self) -> None:
-        self._update_count()
-        wanted, self._select_id = self._select_id, None
-        if wanted is None or not self.table.select_where(lambda r: r.id == wanted):
-            if self.model.rowCount() and wanted is None:
-                self.table.selectRow(0)
-            else:
-                self._selection_changed()
-        self._update_buttons()
-
-    def _update_count(self) -> None:
-        text = plural(self.model.total or 0, "order")
-        self.count_label.setText(f"{text} found" if self.model.text else text)
-
-    def _into_table(self) -> None:
-        self.table.setFocus()
-        if self.model.rowCount() and not self.table.selectionModel().hasSelection():
-            self.table.selectRow(0)
-
     def selected(self) -> OrderRow | None:
         return self.table.selected_row()
 
     def _selection_changed(self) -> None:
+        """What an action said about one order is not left beside another."""
         row = self.selected()
-        if row is None or row.id != self._detail_for:
-            self.detail_panel.show_detail(None, [])
-        if row is None:
-            self._detail_for = None
+        if row is None or (self._detail_for is not None and row.id != self._detail_for):
             self.result_label.hide()
-            self._update_buttons()
-            return
-        if self._detail_for is not None and row.id != self._detail_for:
-            self.result_label.hide()
-        self._detail_for = order_id = row.id
-        self._update_buttons()
-        run_task(self, lambda: _load_detail(order_id),
-                 lambda result: self._show_detail(order_id, *result))
+        super()._selection_changed()
 
-    def _show_detail(self, order_id: int, detail: OrderDetail,
-                     shipments: list[OrderShipmentRow]) -> None:
-        if order_id == self._detail_for:  # a later selection wins
-            self.detail_panel.show_detail(detail, shipments)
-            self._update_buttons()
+    def show_detail(self, found: tuple[OrderDetail, list[OrderShipmentRow]] | None) -> None:
+        self.detail_panel.show_detail(*(found or (None, [])))
 
     def _detail(self) -> OrderDetail | None:
         detail = self.detail_panel.detail
@@ -574,16 +443,6 @@ class SalesOrdersScreen(Screen):
         self.epcis_button.setEnabled(shipped)
 
     # -- actions -----------------------------------------------------------------------
-
-    def _changed(self, order_id: int) -> None:
-        self._select_id = order_id
-        self.changed.emit({AREA})
-
-    def _show_result(self, tone: str, text: str) -> None:
-        name = {"ok": "okBanner", "warn": "warning"}.get(tone, "danger")
-        restyle(self.result_label, name)
-        self.result_label.setText(text)
-        self.result_label.show()
 
     def new_order(self) -> None:
         dialog = NewSalesOrderDialog(self.actor, self)
@@ -709,9 +568,6 @@ class SalesOrdersScreen(Screen):
                  self._action_failed)
 
     # -- documents ---------------------------------------------------------------------
-
-    def _pdf_ready(self, dialog: PdfDocumentDialog) -> None:
-        self.dialog = dialog
 
     def print_pick_list(self) -> None:
         row = self.selected()
