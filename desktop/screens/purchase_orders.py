@@ -9,25 +9,21 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-    QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton, QWidget
 
 from core.permissions import Permission
 from core.queries.atp import PartnerNotAuthorized
 from core.queries.purchasing import PoDetail, PoLineRow, PoRow, count_pos, list_pos, po_detail
 from core.services import purchasing
 from core.vocab import PoStatus
-from desktop.paged_table import PagedColumn, PagedTableModel, PagedTableView
-from desktop.print_preview import PdfDocumentDialog, show_pdf
+from desktop.paged_table import PagedColumn, PagedTableModel
+from desktop.print_preview import show_pdf
 from desktop.purchase_order_dialogs import NewPurchaseOrderDialog, ReasonDialog
-from desktop.screens.base import Screen
+from desktop.screens.list_detail import ListDetailScreen, plural
 from desktop.table_models import Column, RowTableModel
 from desktop.tasks import run_task, show_error, show_message
-from desktop.widgets.badges import BadgeDelegate, badge_label, set_badge
-from desktop.widgets.search import SearchEdit
+from desktop.widgets.badges import BadgeDelegate, set_badge
+from desktop.widgets.detail_card import DetailCard, compact_table
 from reports.purchase_order import build_purchase_order, render_purchase_order
 
 STATUS_TONES = {PoStatus.DRAFT: "info", PoStatus.CONFIRMED: "ok",
@@ -42,10 +38,6 @@ def money_text(amount: Decimal) -> str:
 
 def local_date(value: datetime | None) -> str:
     return value.astimezone().date().isoformat() if value else ""
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 class PurchaseOrdersModel(PagedTableModel[PoRow]):
@@ -86,60 +78,22 @@ class PoLinesModel(RowTableModel[PoLineRow]):
     PRODUCT = 2
 
 
-class PoDetailPanel(QFrame):
+class PoDetailPanel(DetailCard):
     """One order: supplier, dates, who confirmed it, its lines and what has arrived."""
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("card")
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
-        outer.setSpacing(6)
-        self.placeholder = QLabel("Select an order to see its lines and what has arrived.")
-        self.placeholder.setObjectName("muted")
-        outer.addWidget(self.placeholder)
-        self.body = QWidget()
-        column = QVBoxLayout(self.body)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(6)
-        title_row = QHBoxLayout()
-        title_row.setSpacing(12)
-        self.title_label = QLabel()
-        self.title_label.setObjectName("dialogTitle")
-        self.status_badge = badge_label()
-        title_row.addWidget(self.title_label)
-        title_row.addWidget(self.status_badge)
-        title_row.addStretch()
-        self.total_label = QLabel()
-        title_row.addWidget(self.total_label)
-        column.addLayout(title_row)
-        self.facts_label = QLabel()
-        self.facts_label.setObjectName("muted")
-        self.facts_label.setWordWrap(True)
-        column.addWidget(self.facts_label)
-        self.note_label = QLabel()
-        self.note_label.setWordWrap(True)
-        column.addWidget(self.note_label)
+        super().__init__("Select an order to see its lines and what has arrived.", parent)
+        self.title_label, self.status_badge, self.total_label = self.add_title_row()
+        self.facts_label = self.add_text(muted=True)
+        self.note_label = self.add_text()
         self.lines_model = PoLinesModel(self)
-        self.lines_table = QTableView()
-        self.lines_table.setModel(self.lines_model)
-        self.lines_table.verticalHeader().hide()
-        self.lines_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.lines_table.setTabKeyNavigation(False)
-        self.lines_table.setWordWrap(False)
-        self.lines_table.setAlternatingRowColors(True)
-        header = self.lines_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(PoLinesModel.PRODUCT, QHeaderView.ResizeMode.Stretch)
-        column.addWidget(self.lines_table, 1)
-        outer.addWidget(self.body, 1)
+        self.lines_table = compact_table(self.lines_model, PoLinesModel.PRODUCT,
+                                         selectable=False)
+        self.column.addWidget(self.lines_table, 1)
         self.show_detail(None)
 
     def show_detail(self, detail: PoDetail | None) -> None:
-        self.detail = detail
-        self.placeholder.setVisible(detail is None)
-        self.body.setVisible(detail is not None)
-        if detail is None:
+        if not self.set_detail(detail):
             self.lines_model.set_rows([])
             return
         order = detail.order
@@ -167,52 +121,31 @@ def _render_po(po_id: int, path: Path) -> int:
     return render_purchase_order(build_purchase_order(po_id), path)
 
 
-class PurchaseOrdersScreen(Screen):
+class PurchaseOrdersScreen(ListDetailScreen):
     title = "Purchase orders"
     icon_name = "purchase-orders"
     summary = "Orders to suppliers: draft, confirm, print for the supplier, track arrivals."
     permission = Permission.PURCHASE
     areas = frozenset({AREA, "partners", "products", "receiving"})
+    count_noun = "order"
+    changes = frozenset({AREA})
+    read_detail = staticmethod(po_detail)
+    blank_while_loading = False
 
     def __init__(self, session, parent=None):
         super().__init__(session, parent)
-        self.model = PurchaseOrdersModel(self, self)
-        self.table = PagedTableView(self.model, sortable=False,
-                                    stretch=PurchaseOrdersModel.SUPPLIER)
+        # Supplier names are short: the supplier column, not Total, takes the spare width.
+        self._list_table(PurchaseOrdersModel(self, self), PurchaseOrdersModel.SUPPLIER)
         self.table.setItemDelegateForColumn(PurchaseOrdersModel.STATUS,
                                             BadgeDelegate(self.table))
-        # Supplier names are short: the supplier column, not Total, takes the spare width.
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(PurchaseOrdersModel.SUPPLIER, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated_row.connect(self.print_po)
-        self.model.loaded.connect(self._loaded)
-        self.model.rowsInserted.connect(self._update_count)
 
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        self.search_edit = SearchEdit("PO number or supplier")
-        self.search_edit.setMinimumWidth(180)
-        self.search_edit.search.connect(self.search)
-        self.search_edit.down.connect(self._into_table)
-        search_label = QLabel("&Find:")
-        search_label.setBuddy(self.search_edit)
         self.status_combo = QComboBox()
         self.status_combo.addItem("All orders", "")
         for status in PoStatus:
             self.status_combo.addItem(status.label, status.value)
         self.status_combo.currentIndexChanged.connect(self._status_changed)
-        status_label = QLabel("S&how:")
-        status_label.setBuddy(self.status_combo)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("muted")
-        bar.addWidget(search_label)
-        bar.addWidget(self.search_edit, 1)
-        bar.addWidget(status_label)
-        bar.addWidget(self.status_combo)
-        bar.addWidget(self.count_label)
-        bar.addStretch()
+        bar = self._search_bar("PO number or supplier", 180, self.status_combo)
         self.new_button = QPushButton("&New purchase order…")
         self.new_button.clicked.connect(self.new_po)
         bar.addWidget(self.new_button)
@@ -236,36 +169,11 @@ class PurchaseOrdersScreen(Screen):
         actions.addWidget(self.print_button)
 
         self.detail_panel = PoDetailPanel()
-        lower = QWidget()
-        lower_column = QVBoxLayout(lower)
-        lower_column.setContentsMargins(0, 0, 0, 0)
-        lower_column.setSpacing(8)
-        lower_column.addLayout(actions)
-        lower_column.addWidget(self.detail_panel, 1)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(self.table)
-        splitter.addWidget(lower)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([280, 320])
-        self.layout_.addWidget(splitter, 1)
-        self.dialog = None
+        self._list_over(actions, self.detail_panel, stretch=(1, 1), sizes=(280, 320))
         self.message: QMessageBox | None = None
-        self._select_id: int | None = None
-        self._detail_for: int | None = None
         self._update_buttons()
 
     # -- the list ----------------------------------------------------------------------
-
-    def refresh(self) -> None:
-        if self._select_id is None and (row := self.selected()):
-            self._select_id = row.id
-        self.model.reload()
-
-    def search(self, text: str) -> None:
-        self.model.text = text
-        self.model.reload()
 
     def _status_changed(self) -> None:
         value = self.status_combo.currentData()
@@ -273,41 +181,8 @@ class PurchaseOrdersScreen(Screen):
         if self.model.started:
             self.model.reload()
 
-    def _loaded(self) -> None:
-        self._update_count()
-        wanted, self._select_id = self._select_id, None
-        if wanted is None or not self.table.select_where(lambda r: r.id == wanted):
-            if self.model.rowCount() and wanted is None:
-                self.table.selectRow(0)
-            else:
-                self._selection_changed()
-        self._update_buttons()
-
-    def _update_count(self) -> None:
-        text = plural(self.model.total, "order")
-        self.count_label.setText(f"{text} found" if self.model.text else text)
-
-    def _into_table(self) -> None:
-        self.table.setFocus()
-        if self.model.rowCount() and not self.table.selectionModel().hasSelection():
-            self.table.selectRow(0)
-
     def selected(self) -> PoRow | None:
         return self.table.selected_row()
-
-    def _selection_changed(self) -> None:
-        self._update_buttons()
-        row = self.selected()
-        if row is None:
-            self._detail_for = None
-            self.detail_panel.show_detail(None)
-            return
-        self._detail_for = po_id = row.id
-        run_task(self, lambda: po_detail(po_id), lambda d: self._show_detail(po_id, d))
-
-    def _show_detail(self, po_id: int, detail: PoDetail) -> None:
-        if po_id == self._detail_for:  # a later selection wins
-            self.detail_panel.show_detail(detail)
 
     def _update_buttons(self) -> None:
         status = row.status if (row := self.selected()) else None
@@ -318,10 +193,6 @@ class PurchaseOrdersScreen(Screen):
         self.print_button.setEnabled(status is not None)
 
     # -- actions -----------------------------------------------------------------------
-
-    def _changed(self, po_id: int) -> None:
-        self._select_id = po_id
-        self.changed.emit({AREA})
 
     def new_po(self) -> None:
         dialog = NewPurchaseOrderDialog(self.actor, self)
@@ -385,6 +256,3 @@ class PurchaseOrdersScreen(Screen):
         po_id = row.id
         show_pdf(self, f"Purchase order {row.number}", f"{row.number}.pdf",
                  lambda path: _render_po(po_id, path), self._pdf_ready)
-
-    def _pdf_ready(self, dialog: PdfDocumentDialog) -> None:
-        self.dialog = dialog
