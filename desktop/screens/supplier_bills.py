@@ -12,24 +12,20 @@ from decimal import Decimal
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QSplitter, QTableView, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget
 
 from core.permissions import Actor, Permission
 from core.queries.payables import (BillDetail, BillRow, BillShow, PoToBill, SupplierAging,
                                    ap_aging, bill_detail, pos_to_bill)
 from desktop.books_models import money
-from desktop.paged_table import PagedTableView
 from desktop.payables_dialogs import EnterBillDialog, PayBillDialog
 from desktop.payables_models import (STATE_TONES, ApAgingModel, BillLinesModel,
                                      BillPaymentsModel, BillsModel, state_text, variance_text)
-from desktop.screens.base import Screen
+from desktop.screens.list_detail import ListDetailScreen, plural
 from desktop.table_models import local_time
 from desktop.tasks import run_task
-from desktop.widgets.badges import BadgeDelegate, badge_label, set_badge
-from desktop.widgets.search import SearchEdit
+from desktop.widgets.badges import BadgeDelegate, set_badge
+from desktop.widgets.detail_card import DetailCard, compact_table
 
 AREA = "bills"
 CHANGES = frozenset({AREA, "payables", "books"})  # a bill or payment posts to the ledger
@@ -38,27 +34,6 @@ ROW_HEIGHT = 28
 AGING_ROWS = 4  # rows the aging shows before it scrolls
 PAYMENT_ROWS = 3
 LINE_ROWS = 4  # a bill's lines shown before the list above gives up height
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def small_table(model, stretch: int) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    header.setHighlightSections(False)
-    return table
 
 
 def fit_rows(table: QTableView, rows: int, most: int) -> None:
@@ -75,41 +50,18 @@ def _allow(button: QPushButton, actor: Actor, permission: Permission, tip: str) 
     return allowed
 
 
-class BillDetailPanel(QFrame):
+class BillDetailPanel(DetailCard):
     """One bill: its state and balance, the PO and dates, each line beside its PO cost
     with the variance, and the payments."""
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("card")
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
-        outer.setSpacing(6)
-        self.placeholder = QLabel("Select a bill to see its lines and payments.")
-        self.placeholder.setObjectName("muted")
-        outer.addWidget(self.placeholder)
-        self.body = QWidget()
-        column = QVBoxLayout(self.body)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(6)
-        title_row = QHBoxLayout()
-        title_row.setSpacing(12)
-        self.title_label = QLabel()
-        self.title_label.setObjectName("dialogTitle")
-        self.state_badge = badge_label()
-        title_row.addWidget(self.title_label)
-        title_row.addWidget(self.state_badge)
-        title_row.addStretch()
-        self.amounts_label = QLabel()
-        title_row.addWidget(self.amounts_label)
-        column.addLayout(title_row)
-        self.facts_label = QLabel()
-        self.facts_label.setObjectName("muted")
-        self.facts_label.setWordWrap(True)
-        column.addWidget(self.facts_label)
+        super().__init__("Select a bill to see its lines and payments.", parent)
+        self.title_label, self.state_badge, self.amounts_label = self.add_title_row()
+        self.facts_label = self.add_text(muted=True)
+        column = self.column
         self.lines_model = BillLinesModel(self)
-        self.lines_table = small_table(self.lines_model, BillLinesModel.PRODUCT)
-        self.lines_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.lines_table = compact_table(self.lines_model, BillLinesModel.PRODUCT, ROW_HEIGHT,
+                                         selectable=False)
         self.lines_table.setItemDelegateForColumn(BillLinesModel.VARIANCE,
                                                   BadgeDelegate(self.lines_table))
         column.addWidget(self.lines_table, 1)
@@ -120,18 +72,13 @@ class BillDetailPanel(QFrame):
         self.payments_title.setObjectName("sectionTitle")
         column.addWidget(self.payments_title)
         self.payments_model = BillPaymentsModel(self)
-        self.payments_table = small_table(self.payments_model, BillPaymentsModel.HOW)
-        self.payments_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.payments_table = compact_table(self.payments_model, BillPaymentsModel.HOW,
+                                            ROW_HEIGHT, selectable=False)
         column.addWidget(self.payments_table)
-        outer.addWidget(self.body, 1)
-        self.detail: BillDetail | None = None
         self.show_detail(None)
 
     def show_detail(self, detail: BillDetail | None, on: date | None = None) -> None:
-        self.detail = detail
-        self.placeholder.setVisible(detail is None)
-        self.body.setVisible(detail is not None)
-        if detail is None:
+        if not self.set_detail(detail):
             self.lines_model.set_rows([])
             self.payments_model.set_rows([])
             return
@@ -165,12 +112,17 @@ def _overview() -> tuple[list[SupplierAging], list[PoToBill]]:
     return ap_aging(), pos_to_bill()
 
 
-class SupplierBillsScreen(Screen):
+class SupplierBillsScreen(ListDetailScreen):
     title = "Supplier bills"
     icon_name = "supplier-bills"
     summary = ("What we owe suppliers: bills matched to purchase orders and receipts, "
                "AP aging, paying a bill.")
     areas = CHANGES | {"purchase_orders", "receiving", "partners", "products"}
+    count_noun = "bill"
+    changes = CHANGES
+    read_detail = staticmethod(bill_detail)
+    blank_while_loading = False
+    first_when_gone = True  # paid off under the Open filter: on to the next bill
 
     @classmethod
     def available_to(cls, actor: Actor) -> bool:
@@ -193,29 +145,17 @@ class SupplierBillsScreen(Screen):
         self.layout_.addLayout(top)
 
         self.aging_model = ApAgingModel(self)
-        self.aging_table = small_table(self.aging_model, ApAgingModel.SUPPLIER)
+        self.aging_table = compact_table(self.aging_model, ApAgingModel.SUPPLIER, ROW_HEIGHT)
         self.aging_table.horizontalHeader().setMinimumSectionSize(96)
         self.aging_table.setToolTip("Select a supplier to list only their bills.")
         self.aging_table.selectionModel().selectionChanged.connect(self._supplier_chosen)
         self.layout_.addWidget(self.aging_table)
 
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        self.search_edit = SearchEdit("Supplier's invoice number, supplier or PO")
-        self.search_edit.setMinimumWidth(220)
-        self.search_edit.search.connect(self.search)
-        self.search_edit.down.connect(self._into_table)
-        find_label = QLabel("&Find:")
-        find_label.setBuddy(self.search_edit)
         self.show_combo = QComboBox()
         for show in BillShow:
             self.show_combo.addItem(show.label, show.value)
         self.show_combo.setCurrentIndex(self.show_combo.findData(BillShow.OPEN.value))
         self.show_combo.currentIndexChanged.connect(self._show_changed)
-        show_label = QLabel("S&how:")
-        show_label.setBuddy(self.show_combo)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("muted")
         self.all_button = QPushButton("&All suppliers")
         self.all_button.setToolTip("List every supplier's bills again.")
         self.all_button.clicked.connect(self.all_suppliers)
@@ -224,45 +164,24 @@ class SupplierBillsScreen(Screen):
                               "Record a payment of the selected bill (Accounts Payable / "
                               "Cash).")
         self.pay_button.clicked.connect(self.pay_bill)
-        for widget in (find_label, self.search_edit, show_label, self.show_combo,
-                       self.count_label, self.all_button):
-            bar.addWidget(widget, 1 if widget is self.search_edit else 0)
-        bar.addStretch()
+        bar = self._search_bar("Supplier's invoice number, supplier or PO", 220,
+                               self.show_combo, self.all_button)
         bar.addWidget(self.pay_button)
         self.layout_.addLayout(bar)
 
-        self.model = BillsModel(self, self)
-        self.table = PagedTableView(self.model, sortable=False, stretch=BillsModel.SUPPLIER)
-        self.table.setItemDelegateForColumn(BillsModel.STATUS, BadgeDelegate(self.table))
         # Supplier names are short: the supplier column, not Balance, takes the spare width.
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(BillsModel.SUPPLIER, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().selectionChanged.connect(self._bill_chosen)
+        self._list_table(BillsModel(self, self), BillsModel.SUPPLIER)
+        self.table.setItemDelegateForColumn(BillsModel.STATUS, BadgeDelegate(self.table))
         self.table.activated_row.connect(self.pay_bill)
-        self.model.loaded.connect(self._bills_loaded)
-        self.model.rowsInserted.connect(self._update_count)
         self.detail_panel = BillDetailPanel()
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.setChildrenCollapsible(False)
-        split.addWidget(self.table)
-        split.addWidget(self.detail_panel)
-        split.setStretchFactor(0, 2)
-        split.setStretchFactor(1, 3)
-        split.setSizes([220, 330])
-        self.layout_.addWidget(split, 1)
-
-        self.dialog: EnterBillDialog | PayBillDialog | None = None
-        self._select_id: int | None = None
-        self._detail_for: int | None = None
+        self._list_over(self.detail_panel, stretch=(2, 3), sizes=(220, 330))
         self._fit_aging()
         self._update_buttons()
 
     # -- loading -------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        if self._select_id is None and (row := self.selected()):
-            self._select_id = row.id
+        self._keep_selection()
         today = self.model.on = date.today()
         run_task(self, _overview, lambda result: self._overview_loaded(today, result))
 
@@ -296,23 +215,14 @@ class SupplierBillsScreen(Screen):
     def _fit_aging(self) -> None:
         fit_rows(self.aging_table, self.aging_model.rowCount(), AGING_ROWS)
 
-    def _bills_loaded(self) -> None:
-        self._update_count()
-        wanted, self._select_id = self._select_id, None
-        if wanted is None or not self.table.select_where(lambda r: r.id == wanted):
-            if self.model.rowCount():
-                self.table.selectRow(0)
-            else:
-                self._bill_chosen()
-        self._update_buttons()
-
-    def _update_count(self) -> None:
-        text = plural(self.model.total or 0, "bill")
-        if self.model.text:
-            text += " found"
+    def count_text(self) -> str:
+        text = super().count_text()
         if self.model.supplier_id is not None and (aging := self.chosen_supplier()):
             text += f" from {aging.supplier}"
-        self.count_label.setText(text)
+        return text
+
+    def _update_count(self) -> None:
+        super()._update_count()
         self.all_button.setVisible(self.model.supplier_id is not None)
 
     # -- filters ---------------------------------------------------------------------------
@@ -339,29 +249,13 @@ class SupplierBillsScreen(Screen):
     def all_suppliers(self) -> None:
         self.aging_table.clearSelection()  # -> _supplier_chosen
 
-    def _into_table(self) -> None:
-        self.table.setFocus()
-        if self.model.rowCount() and not self.table.selectionModel().hasSelection():
-            self.table.selectRow(0)
-
     # -- the selected bill -------------------------------------------------------------------
 
     def selected(self) -> BillRow | None:
         return self.table.selected_row()
 
-    def _bill_chosen(self) -> None:
-        self._update_buttons()
-        row = self.selected()
-        if row is None:
-            self._detail_for = None
-            self.detail_panel.show_detail(None)
-            return
-        self._detail_for = bill_id = row.id
-        run_task(self, lambda: bill_detail(bill_id), lambda d: self._show_detail(bill_id, d))
-
-    def _show_detail(self, bill_id: int, detail: BillDetail) -> None:
-        if bill_id == self._detail_for:  # a later selection wins
-            self.detail_panel.show_detail(detail, self.model.on)
+    def show_detail(self, detail: BillDetail | None) -> None:
+        self.detail_panel.show_detail(detail, self.model.on)
 
     def _update_buttons(self) -> None:
         row = self.selected()
@@ -385,7 +279,3 @@ class SupplierBillsScreen(Screen):
         self.dialog = dialog
         dialog.accepted.connect(lambda: self._changed(row.id))
         dialog.open()
-
-    def _changed(self, bill_id: int | None) -> None:
-        self._select_id = bill_id
-        self.changed.emit(set(CHANGES))
