@@ -1,7 +1,7 @@
 """Dialogs of the Partners screen: a new trading partner with its bill-to and ship-to
-addresses, its details changed, a ship-to added, corrected or retired, a license /
-registration / FDA check added or renewed, the partner deactivated. Refused input stays
-in the form with the reason under the field."""
+addresses, its details changed, a customer's billing and credit terms, a ship-to added,
+corrected or retired, a license / registration / FDA check added or renewed, the partner
+deactivated. Refused input stays in the form with the reason under the field."""
 
 from __future__ import annotations
 
@@ -10,16 +10,17 @@ from datetime import date
 from html import escape
 
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QLabel,
-    QLineEdit, QVBoxLayout, QWidget,
+    QAbstractSpinBox, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout,
+    QGroupBox, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from core.errors import AlreadyExists, InvalidInput
-from core.permissions import Actor
+from core.permissions import Actor, Permission, roles_with
 from core.queries.partners import AddressRow, EvidenceRow, PartnerDetail, PartnerRow
 from core.services.partners import (
-    Address, PartnerInUse, add_address, add_evidence, add_partner, check_address,
-    renew_evidence, retire_address, set_partner_active, update_address, update_partner,
+    CREDIT_POLICY_PERMISSION, Address, PartnerInUse, add_address, add_evidence, add_partner,
+    check_address, renew_evidence, retire_address, set_customer_terms, set_partner_active,
+    update_address, update_partner,
 )
 from core.vocab import AddressKind, EvidenceKind, PartnerType
 from desktop.tasks import run_task, show_error
@@ -327,6 +328,116 @@ class EditPartnerDialog(_FormDialog):
             self.show_field_error(field, str(exc))
             return
         super()._failed(exc)
+
+
+def _credit_policy_note() -> str:
+    """Who may change a credit limit or the hold, for a user who may not."""
+    who = " or ".join(r.value for r in roles_with(Permission.MANAGE_PARTNERS,
+                                                  CREDIT_POLICY_PERMISSION))
+    return f"Credit policy: only the {who} role may change it."
+
+
+def _days_spin(most: int, prefix: str = "", suffix: str = "", zero: str = "") -> QSpinBox:
+    """Wider than the service accepts, so a figure too large is refused with the reason
+    under the field instead of being cut short while typing."""
+    spin = QSpinBox()
+    spin.setRange(0, most)
+    spin.setPrefix(prefix)
+    spin.setSuffix(suffix)
+    spin.setSpecialValueText(zero)
+    spin.setMaximumWidth(220)
+    return spin
+
+
+class CustomerTermsDialog(_FormDialog):
+    """A customer's billing terms (anyone who edits partners) and credit policy (credit
+    limit and hold: only roles that may override a hold; read only for the others, with
+    who may in the tooltip). Accepted with `result` = the changed terms ({} when none)."""
+
+    ok_text = "&Save terms"
+
+    def __init__(self, actor: Actor, detail: PartnerDetail, parent: QWidget | None = None):
+        super().__init__(
+            "Billing and credit terms",
+            f"How <b>{escape(detail.partner.name)}</b> is billed and when its new orders "
+            "are held. Invoices already raised keep the terms they were raised with.",
+            parent)
+        self.actor, self.partner = actor, detail.partner
+        self.may_set_credit = actor.may(CREDIT_POLICY_PERMISSION)
+        terms = detail.terms
+        self.setMinimumWidth(620)  # every hint on one line
+        billing, billing_box = self.group("Billing")
+        self.terms_spin = _days_spin(999, prefix="Net ")
+        self.terms_spin.setValue(terms.payment_terms_days)
+        billing.add_field("payment_terms_days", "Payment &terms:", self.terms_spin,
+                          "Days from invoice to due date; Net 0: due on receipt.")
+        self.tax_edit = QLineEdit(terms.tax_percent)
+        self.tax_edit.setMaximumWidth(110)
+        tax_row = QWidget()
+        row = QHBoxLayout(tax_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(6)
+        row.addWidget(self.tax_edit)
+        row.addWidget(QLabel("%"))
+        row.addStretch()
+        billing.add_field("tax_rate", "Sales ta&x:", tax_row,
+                          "0: exempt (Rx sold for resale). Up to 3 decimals: 6.625.",
+                          input_widget=self.tax_edit)
+        self.invoice_check = QCheckBox("&Invoice automatically on shipping")
+        self.invoice_check.setChecked(terms.invoice_on_ship)
+        billing.add_field("invoice_on_ship", "", self.invoice_check,
+                          "Otherwise invoiced by hand on the Invoices screen.")
+        self.shelf_spin = _days_spin(9999, suffix=" days", zero="No minimum")
+        self.shelf_spin.setValue(terms.min_shelf_life_days)
+        billing.add_field("min_shelf_life_days", "Min. s&helf life:", self.shelf_spin,
+                          "Orders get only lots with at least this long left to expiry.")
+
+        credit, credit_box = self.group("Credit")
+        self.credit_edit = QLineEdit(f"{terms.credit_limit:,.2f}" if terms.credit_limit
+                                     else "")
+        self.credit_edit.setPlaceholderText("No limit")
+        self.credit_edit.setMaximumWidth(160)
+        credit.add_field("credit_limit", "Credit &limit:", self.credit_edit,
+                         "Orders taking the balance over it are held. Empty: no limit.")
+        self.hold_spin = _days_spin(999, prefix="after ", suffix=" days past due",
+                                    zero="Never")
+        self.hold_spin.setValue(terms.hold_past_due_days)
+        credit.add_field("hold_past_due_days", "Hold &new orders:", self.hold_spin,
+                         "When an invoice is more than this many days past due.")
+        if not self.may_set_credit:
+            note = _credit_policy_note()
+            self.credit_edit.setReadOnly(True)
+            self.hold_spin.setReadOnly(True)
+            self.hold_spin.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+            for widget in (self.credit_edit, self.hold_spin):
+                widget.setToolTip(note)
+            self.credit_note = QLabel(note)
+            self.credit_note.setObjectName("muted")
+            credit.insertRow(0, self.credit_note)
+        self.column.addWidget(billing_box)
+        self.column.addWidget(credit_box)
+        self.column.addWidget(self.buttons)
+        self.terms_spin.setFocus()
+        self.terms_spin.selectAll()
+
+    def showEvent(self, event) -> None:
+        """Tall enough for the wrapped lines at this width: a window's minimum size
+        leaves them out, and the fields would be squeezed."""
+        super().showEvent(event)
+        needed = self.heightForWidth(self.width())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
+    def work(self):
+        actor, partner_id = self.actor, self.partner.id
+        values = dict(payment_terms_days=self.terms_spin.value(),
+                      tax_rate=self.tax_edit.text(),
+                      invoice_on_ship=self.invoice_check.isChecked(),
+                      min_shelf_life_days=self.shelf_spin.value())
+        if self.may_set_credit:
+            values.update(credit_limit=self.credit_edit.text(),
+                          hold_past_due_days=self.hold_spin.value())
+        return lambda: set_customer_terms(actor, partner_id, **values)
 
 
 class AddressDialog(_FormDialog):

@@ -10,8 +10,8 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-    QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel,
+    QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from core.permissions import Permission
@@ -21,10 +21,11 @@ from core.queries.partners import (
     search_partners,
 )
 from core.vocab import AddressKind, EvidenceKind
+from desktop.books_models import money
 from desktop.paged_table import PagedColumn, PagedTableModel, PagedTableView
 from desktop.partner_dialogs import (
-    AddEvidenceDialog, AddressDialog, EditPartnerDialog, NewPartnerDialog,
-    PartnerActiveDialog, RenewEvidenceDialog, RetireAddressDialog,
+    AddEvidenceDialog, AddressDialog, CustomerTermsDialog, EditPartnerDialog,
+    NewPartnerDialog, PartnerActiveDialog, RenewEvidenceDialog, RetireAddressDialog,
 )
 from desktop.screens.base import Screen
 from desktop.table_models import Column, RowTableModel
@@ -199,6 +200,19 @@ class AddressTableModel(RowTableModel[AddressRow]):
         return super().data(index, role)
 
 
+# (caption, the value as the detail panel shows it), two rows of three
+TERMS_SHOWN = (
+    ("Terms", lambda t: f"Net {t.payment_terms_days}"),
+    ("Sales tax", lambda t: f"{t.tax_percent}%" if t.tax_rate_bp else "Exempt"),
+    ("Invoicing", lambda t: "On shipping" if t.invoice_on_ship else "By hand"),
+    ("Credit limit", lambda t: money(t.credit_limit) if t.credit_limit else "None"),
+    ("Credit hold", lambda t: f"After {t.hold_past_due_days} days past due"
+     if t.hold_past_due_days else "Never"),
+    ("Min. shelf life", lambda t: f"{t.min_shelf_life_days} days"
+     if t.min_shelf_life_days else "None"),
+)
+
+
 def _small_table(model) -> QTableView:
     table = QTableView()
     table.setModel(model)
@@ -225,8 +239,8 @@ def _title_row(title: str, *buttons: QPushButton) -> QHBoxLayout:
 
 
 class PartnerDetailPanel(QFrame):
-    """Details, addresses, licenses (with their history) and the authorization verdict
-    of one partner. The buttons are shown to users who may change partners; the screen
+    """Details, a customer's billing and credit terms, addresses, licenses (with their
+    history) and the authorization verdict of one partner. The buttons are shown to users who may change partners; the screen
     connects them."""
 
     def __init__(self, editable: bool = False, parent: QWidget | None = None):
@@ -274,6 +288,31 @@ class PartnerDetailPanel(QFrame):
         body.addWidget(self.reasons_label)
         body.addWidget(self.warnings_label)
 
+        self.terms_button = QPushButton("Change te&rms…")
+        self.terms_box = QWidget()  # customers only; one band, so the tables keep room
+        terms = QHBoxLayout(self.terms_box)
+        terms.setContentsMargins(0, 0, 0, 0)
+        terms.setSpacing(16)
+        title = QLabel("<b>Billing and credit</b>")
+        terms.addWidget(title, 0, Qt.AlignmentFlag.AlignTop)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        self.terms_values: list[QLabel] = []
+        for number, (caption, _shown) in enumerate(TERMS_SHOWN):
+            row, pair = divmod(number, 3)
+            label = QLabel(f"{caption}:")
+            label.setObjectName("muted")
+            value = QLabel()
+            grid.addWidget(label, row, 2 * pair)
+            grid.addWidget(value, row, 2 * pair + 1)
+            self.terms_values.append(value)
+        for pair in range(3):
+            grid.setColumnStretch(2 * pair + 1, 1)
+        terms.addLayout(grid, 1)
+        terms.addWidget(self.terms_button, 0, Qt.AlignmentFlag.AlignTop)
+        body.addWidget(self.terms_box)
+
         columns = QHBoxLayout()
         columns.setContentsMargins(0, 0, 0, 0)
         columns.setSpacing(16)
@@ -312,8 +351,9 @@ class PartnerDetailPanel(QFrame):
         self.show_detail(None)
 
     def buttons(self) -> list[QPushButton]:
-        return [self.edit_button, self.active_button, self.add_address_button,
-                self.edit_address_button, self.retire_address_button, self.renew_button]
+        return [self.edit_button, self.active_button, self.terms_button,
+                self.add_address_button, self.edit_address_button,
+                self.retire_address_button, self.renew_button]
 
     def show_detail(self, detail: PartnerDetail | None) -> None:
         self.detail = detail
@@ -341,6 +381,9 @@ class PartnerDetailPanel(QFrame):
             "<b>Renew soon</b> (still authorized):" + self._bullets(atp.warnings)
             if atp.warnings else "")
         self.warnings_label.setVisible(bool(atp.warnings))
+        self.terms_box.setVisible(p.is_customer)
+        for value, (_caption, shown) in zip(self.terms_values, TERMS_SHOWN):
+            value.setText(shown(detail.terms))
         self.address_model.partner_name = p.name
         self.address_model.set_rows(detail.addresses)
         self.evidence_model.today = date.today()
@@ -349,6 +392,11 @@ class PartnerDetailPanel(QFrame):
         self._fit_width(self.evidence_table)
         self.no_evidence_label.setVisible(not detail.evidence)
         self.update_buttons()
+
+    def terms_text(self) -> str:
+        """'Terms: Net 30 · Sales tax: Exempt · …', as the panel shows them."""
+        return " · ".join(f"{caption}: {value.text()}"
+                          for (caption, _shown), value in zip(TERMS_SHOWN, self.terms_values))
 
     @staticmethod
     def _fit_width(table: QTableView) -> None:
@@ -385,6 +433,7 @@ class PartnerDetailPanel(QFrame):
         address, evidence = self.selected_address(), self.selected_evidence()
         self.edit_button.setEnabled(shown)
         self.active_button.setEnabled(shown)
+        self.terms_button.setEnabled(shown)
         self.add_address_button.setEnabled(shown)
         self.edit_address_button.setEnabled(bool(address and address.active))
         self.retire_address_button.setEnabled(
@@ -460,6 +509,7 @@ class PartnersScreen(Screen):
         self.detail_panel = panel = PartnerDetailPanel(self.editable)
         panel.edit_button.clicked.connect(self.edit_partner)
         panel.active_button.clicked.connect(self.change_active)
+        panel.terms_button.clicked.connect(self.change_terms)
         panel.add_address_button.clicked.connect(self.add_address)
         panel.edit_address_button.clicked.connect(self.edit_address)
         panel.retire_address_button.clicked.connect(self.retire_address)
@@ -564,6 +614,11 @@ class PartnersScreen(Screen):
     def change_active(self) -> None:
         if detail := self._shown():
             self._open(PartnerActiveDialog(self.actor, detail.partner, self),
+                       lambda _d: detail.partner.id)
+
+    def change_terms(self) -> None:
+        if (detail := self._shown()) and detail.partner.is_customer:
+            self._open(CustomerTermsDialog(self.actor, detail, self),
                        lambda _d: detail.partner.id)
 
     def add_address(self) -> None:
