@@ -46,6 +46,14 @@ class NotRenewable(RxDeskError):
     title = "Renew the newest record"
 
 
+class NotACustomer(InvalidInput):
+    """Billing and credit terms were asked of a partner that only supplies us."""
+
+    def __init__(self, name: str):
+        super().__init__("partner", f"{name} is not a customer; billing and credit terms "
+                         "are set for customers only.")
+
+
 @dataclass(frozen=True)
 class Address:
     kind: AddressKind
@@ -261,8 +269,9 @@ def _term_days(field_name: str, value: int | str) -> int:
     return days
 
 
-def _shown_term(name: str, value: object) -> str:
-    """One of set_customer_terms' results as the audit trail and the command line say it."""
+def term_text(name: str, value: object) -> str:
+    """A term as the audit trail and the command line say it (`name` and `value` as in
+    what set_customer_terms returns: tax_rate as a percent)."""
     if name == "payment_terms_days":
         return f"Net {value}"
     if name == "credit_limit":
@@ -276,15 +285,15 @@ def _shown_term(name: str, value: object) -> str:
     return f"{value} days" if value else "none"
 
 
-_TERM_LABELS = {"payment_terms_days": "payment terms", "credit_limit": "credit limit",
-                "invoice_on_ship": "invoicing", "tax_rate": "sales tax",
-                "hold_past_due_days": "credit hold", "min_shelf_life_days": "minimum shelf life"}
+TERM_LABELS = {"payment_terms_days": "payment terms", "credit_limit": "credit limit",
+               "invoice_on_ship": "invoicing", "tax_rate": "sales tax",
+               "hold_past_due_days": "credit hold", "min_shelf_life_days": "minimum shelf life"}
 
 
 def describe_terms(changes: dict[str, tuple[object, object]]) -> str:
     """'payment terms Net 30 -> Net 45; sales tax exempt -> 6.625%' for what
     set_customer_terms returned."""
-    return "; ".join(f"{_TERM_LABELS[k]} {_shown_term(k, before)} -> {_shown_term(k, after)}"
+    return "; ".join(f"{TERM_LABELS[k]} {term_text(k, before)} -> {term_text(k, after)}"
                      for k, (before, after) in changes.items())
 
 
@@ -324,8 +333,7 @@ def set_customer_terms(actor: Actor, partner_id: int, *,
         authorize(actor, Permission.MANAGE_PARTNERS)
         partner = _locked_partner(partner_id)
         if not partner.is_customer:
-            raise InvalidInput("partner", f"{partner.name} is not a customer; billing and "
-                               "credit terms are set for customers only.")
+            raise NotACustomer(partner.name)
         changes = {k: (getattr(partner, k), v) for k, v in wanted.items()
                    if getattr(partner, k) != v}
         if not changes:
