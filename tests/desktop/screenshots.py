@@ -93,13 +93,15 @@ def grab_products_and_partners(window, out: Path) -> None:
 
 
 def grab_partners(window, out: Path) -> None:
-    """At 1280 x 800: a customer with a second and a retired ship-to and a license
-    renewed before it ran out (the old record grey below the new one)."""
+    """At 1280 x 800: a customer with a second and a retired ship-to, a license renewed
+    before it ran out (the old record grey below the new one) and its own billing and
+    credit terms."""
     from datetime import date, timedelta
 
     from core.queries.partners import partner_detail, search_partners
     from core.services.partners import (
         Address, add_address, add_evidence, renew_evidence, retire_address,
+        set_customer_terms,
     )
     from core.vocab import AddressKind
 
@@ -118,6 +120,8 @@ def grab_partners(window, out: Path) -> None:
     dock = add_address(actor, pharmacy.id, Address(AddressKind.SHIP_TO, "5 Old Mill Rd",
                                                    "Hoboken", "NJ", "07030"))
     retire_address(actor, dock, "store closed")
+    set_customer_terms(actor, pharmacy.id, payment_terms_days=45, credit_limit="25000",
+                       min_shelf_life_days=180)
     window.resize(QSize(1280, 800))
     window.show_screen(window.screen_titles().index("Partners"))
     partners = window.screen(PartnersScreen)
