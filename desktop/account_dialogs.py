@@ -5,17 +5,16 @@ the only edit that cannot mislead the books."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget,
-)
+from collections.abc import Callable
 
-from core.errors import InvalidInput
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+
 from core.permissions import Actor
 from core.queries.accounting import ChartAccount
 from core.services.accounting import add_account, rename_account
 from core.vocab import AccountKind
-from desktop.tasks import run_task, show_error
-from desktop.widgets.forms import FieldForm
+from desktop.tasks import show_error
+from desktop.widgets.service_dialog import ServiceDialog
 
 KIND_HINTS = {
     AccountKind.ASSET: "what the company owns or is owed (a second bank account)",
@@ -26,54 +25,27 @@ KIND_HINTS = {
 }
 
 
-class _AccountDialog(QDialog):
-    """A small form whose submit runs one service call off the GUI thread."""
+class _AccountDialog(ServiceDialog):
+    """Two or three rows; a refusal no row owns comes in a message box."""
 
     def __init__(self, title: str, intro: str, parent: QWidget | None):
-        super().__init__(parent)
-        self.setWindowTitle(title)
+        super().__init__(title, parent)
         self.setMinimumWidth(520)
-        self.result: str | None = None  # the account code
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 20, 20, 16)
-        layout.setSpacing(12)
         label = QLabel(intro)
         label.setWordWrap(True)
-        layout.addWidget(label)
-        self.form = FieldForm()
+        self.layout_.addWidget(label)
         self.form.label_width = 72
-        layout.addLayout(self.form)
-        self.layout_ = layout
+        self.layout_.addLayout(self.form)
 
-    def add_buttons(self, ok_text: str) -> None:
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(ok_text)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        self.layout_.addWidget(self.buttons)
+    def run_for(self, code: str, call: Callable[[], object]) -> None:
+        """Accepted with `result` = `code` (the services return the account's id)."""
+        def job() -> str:
+            call()
+            return code
+        self.run(job)
 
-    def submit(self) -> None:
-        raise NotImplementedError
-
-    def run(self, code: str, action) -> None:
-        self.form.clear_errors()
-        self.ok_button.setEnabled(False)
-        run_task(self, action, lambda _r: self._done(code), self._failed)
-
-    def _done(self, code: str) -> None:
-        self.ok_button.setEnabled(True)
-        self.result = code
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        if not (isinstance(exc, InvalidInput) and self.form.show_error(exc.field, str(exc))):
-            show_error(self, exc)
-
-    def field_error(self, name: str) -> str:
-        return self.form.error_text(name) if name in self.form.errors else ""
+    def refuse(self, exc: BaseException) -> None:
+        show_error(self, exc)
 
 
 class AddAccountDialog(_AccountDialog):
@@ -101,7 +73,7 @@ class AddAccountDialog(_AccountDialog):
     def submit(self) -> None:
         actor, code = self.actor, self.code_edit.text().strip()
         name, kind = self.name_edit.text(), self.kind_combo.currentData()
-        self.run(code, lambda: add_account(actor, code, name, kind))
+        self.run_for(code, lambda: add_account(actor, code, name, kind))
 
 
 class RenameAccountDialog(_AccountDialog):
@@ -123,4 +95,4 @@ class RenameAccountDialog(_AccountDialog):
 
     def submit(self) -> None:
         actor, code, name = self.actor, self.account.code, self.name_edit.text()
-        self.run(code, lambda: rename_account(actor, code, name))
+        self.run_for(code, lambda: rename_account(actor, code, name))

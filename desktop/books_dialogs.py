@@ -5,17 +5,15 @@ refuses is shown in the dialog, under the field it names or above the buttons.""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from html import escape
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QHeaderView, QLabel,
-    QLineEdit, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHeaderView, QLabel, QLineEdit, QTableView, QWidget,
 )
 
-from core.errors import InvalidInput, RxDeskError
+from core.errors import InvalidInput
 from core.money import parse_money
 from core.permissions import Actor
 from core.queries.journal import EntryDetail, JournalLineRow
@@ -23,27 +21,17 @@ from core.queries.partners import PartnerRow, search_partners
 from core.queries.receivables import (OpenInvoice, PaymentPlan, oldest_first, open_invoices,
                                       plan_payment)
 from core.services.accounting import reverse_entry
-from core.services.invoicing import METHODS, record_payment
+from core.services.invoicing import record_payment
 from desktop.books_models import OpenInvoicesModel, money, money_or_blank
 from desktop.table_models import Column, RowTableModel
-from desktop.tasks import run_task, show_error
-from desktop.widgets.forms import FieldForm
+from desktop.tasks import run_task
+from desktop.widgets.payment_fields import add_payment_fields
+from desktop.widgets.service_dialog import ServiceDialog
 
 ZERO = Decimal("0.00")
 MAX_CUSTOMERS = 5000
 METHOD_LABELS = {"check": "Check", "ach": "ACH transfer", "wire": "Wire", "card": "Card",
                  "cash": "Cash"}
-
-
-def qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def date_edit(day: date | None = None) -> QDateEdit:
-    edit = QDateEdit(qdate(day or date.today()))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    return edit
 
 
 class ApplyInvoicesModel(OpenInvoicesModel):
@@ -91,46 +79,22 @@ class ApplyInvoicesModel(OpenInvoicesModel):
                                   self.index(len(self.rows) - 1, len(self.columns) - 1))
 
 
-def refusal_label() -> QLabel:
-    """Where a dialog says, above its buttons, why the service refused (hidden until it does)."""
-    label = QLabel()
-    label.setObjectName("danger")
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.hide()
-    return label
-
-
-def show_refusal(label: QLabel, exc: BaseException) -> None:
-    """A named refusal in the dialog itself, where the user can fix the input and try
-    again; anything unexpected in a message box."""
-    if isinstance(exc, RxDeskError):
-        label.setText(f"<b>{escape(exc.title)}.</b> {escape(str(exc))}")
-        label.show()
-    else:
-        show_error(label.window(), exc)
-
-
-class RecordPaymentDialog(QDialog):
+class RecordPaymentDialog(ServiceDialog):
     """Accepted with `result` = the new payment's id. Opened from one invoice (the
     Invoices screen), that invoice alone is ticked and its open balance offered as the
     amount, since a customer paying one invoice is the usual case there."""
 
     def __init__(self, actor: Actor, customer_id: int | None = None,
                  parent: QWidget | None = None, invoice: str | None = None):
-        super().__init__(parent)
+        super().__init__("Record payment", parent)
         self.actor = actor
-        self.result: int | None = None
         self.invoices: list[OpenInvoice] = []
         self.auto = True  # tick oldest due first as the amount changes, until a box is clicked
         self._wanted_customer = customer_id
         self._wanted_invoice = invoice
         self._invoices_for: int | None = None
-        self.setWindowTitle("Record payment")
         self.setMinimumSize(760, 600)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 20, 20, 16)
-        layout.setSpacing(12)
+        layout = self.layout_
         intro = QLabel("The payment is applied to the ticked invoices, oldest due first, "
                        "each up to what is open on it. Whatever is left stays on the "
                        "customer's account as a credit.")
@@ -138,28 +102,16 @@ class RecordPaymentDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
-        self.form = FieldForm()
         self.form.label_width = 96
         self.customer_combo = QComboBox()
         self.customer_combo.setPlaceholderText("Loading customers…")
         self.customer_combo.setEnabled(False)
         self.customer_combo.currentIndexChanged.connect(self._customer_changed)
         self.form.add_field("customer", "&Customer:", self.customer_combo)
-        self.amount_edit = QLineEdit()
-        self.amount_edit.setPlaceholderText("e.g. 1,250.00")
+        self.payment = add_payment_fields(self.form, "received_on", "&Received on:",
+                                          METHOD_LABELS)
+        self.amount_edit, self.date_edit, self.method_combo, self.reference_edit = self.payment
         self.amount_edit.textChanged.connect(self._amount_changed)
-        self.form.add_field("amount", "&Amount:", self.amount_edit)
-        self.date_edit = date_edit()
-        self.date_edit.setMaximumDate(qdate(date.today()))
-        self.form.add_field("received_on", "&Received on:", self.date_edit)
-        self.method_combo = QComboBox()
-        for method in METHODS:
-            self.method_combo.addItem(METHOD_LABELS.get(method, method.capitalize()), method)
-        self.form.add_field("method", "&Method:", self.method_combo)
-        self.reference_edit = QLineEdit()
-        self.reference_edit.setMaxLength(60)
-        self.reference_edit.setPlaceholderText("Check number or bank reference (optional)")
-        self.form.add_field("reference", "R&eference:", self.reference_edit)
         layout.addLayout(self.form)
 
         caption = QLabel("Open invoices")
@@ -186,16 +138,7 @@ class RecordPaymentDialog(QDialog):
         self.apply_error.setWordWrap(True)
         self.apply_error.hide()
         layout.addWidget(self.apply_error)
-        self.error_label = refusal_label()
-        layout.addWidget(self.error_label)
-
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Record payment")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.add_buttons("&Record payment")
         self._show_plan()
         run_task(self, _customers, self._customers_loaded)
 
@@ -308,7 +251,7 @@ class RecordPaymentDialog(QDialog):
     def field_error(self, name: str) -> str:
         if name == "apply":
             return self.apply_error.text() if not self.apply_error.isHidden() else ""
-        return self.form.error_text(name) if name in self.form.errors else ""
+        return super().field_error(name)
 
     def submit(self) -> None:
         self.form.clear_errors()
@@ -318,31 +261,20 @@ class RecordPaymentDialog(QDialog):
         if customer_id is None:
             self.form.show_error("customer", "Choose the customer who paid.")
             return
-        actor, amount = self.actor, self.amount_edit.text()
+        actor = self.actor
         numbers = [i.number for i in sorted(self.invoices, key=lambda i: i.due_date)
                    if i.number in self.invoices_model.ticked]
-        received = self.date_edit.date().toPython()
-        method, reference = self.method_combo.currentData(), self.reference_edit.text().strip()
-        self.ok_button.setEnabled(False)
-        run_task(self, lambda: record_payment(actor, customer_id, amount, numbers, received,
-                                              method, reference),
-                 self._done, self._failed)
+        amount, received, method, reference = self.payment.values()
+        self.run(lambda: record_payment(actor, customer_id, amount, numbers, received, method,
+                                        reference))
 
-    def _done(self, payment_id: int) -> None:
-        self.ok_button.setEnabled(True)
-        self.result = payment_id
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        if isinstance(exc, InvalidInput):
-            if exc.field == "apply":
-                self.apply_error.setText(str(exc))
-                self.apply_error.show()
-                return
-            if self.form.show_error(exc.field, str(exc)):
-                return
-        show_refusal(self.error_label, exc)
+    def refused_in_form(self, exc: BaseException) -> bool:
+        """Which invoices it applies to is said under the invoices."""
+        if isinstance(exc, InvalidInput) and exc.field == "apply":
+            self.apply_error.setText(str(exc))
+            self.apply_error.show()
+            return True
+        return super().refused_in_form(exc)
 
 
 def _customers() -> list[PartnerRow]:
@@ -357,19 +289,15 @@ class EntryLinesModel(RowTableModel[JournalLineRow]):
     )
 
 
-class ReverseEntryDialog(QDialog):
+class ReverseEntryDialog(ServiceDialog):
     """Posts the mirror image of an entry, dated today; accepted with `result` = the
     reversing entry's id."""
 
     def __init__(self, actor: Actor, entry: EntryDetail, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(f"Reverse entry #{entry.entry_id}", parent)
         self.actor, self.entry = actor, entry
-        self.result: int | None = None
-        self.setWindowTitle(f"Reverse entry #{entry.entry_id}")
         self.setMinimumWidth(620)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 20, 20, 16)
-        layout.setSpacing(12)
+        layout = self.layout_
         intro = QLabel(
             f"Entry <b>#{entry.entry_id}</b> of {entry.entry_date.isoformat()} "
             f"({escape(entry.source)}): {escape(entry.memo)}<br>"
@@ -388,20 +316,11 @@ class ReverseEntryDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(table)
-        self.form = FieldForm()
         self.reason_edit = self.form.add_field("reason", "&Reason:", QLineEdit())
         self.reason_edit.setMaxLength(150)
         self.reason_edit.setPlaceholderText("Required, e.g. posted to the wrong customer")
         layout.addLayout(self.form)
-        self.error_label = refusal_label()
-        layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Post reversing entry")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.add_buttons("&Post reversing entry")
         self.reason_edit.setFocus()
 
     def submit(self) -> None:
@@ -413,15 +332,4 @@ class ReverseEntryDialog(QDialog):
                                            "kept with the reversing entry.")
             return
         actor, entry_id = self.actor, self.entry.entry_id
-        self.ok_button.setEnabled(False)
-        run_task(self, lambda: reverse_entry(actor, entry_id, reason), self._done, self._failed)
-
-    def _done(self, new_id: int) -> None:
-        self.ok_button.setEnabled(True)
-        self.result = new_id
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        if not (isinstance(exc, InvalidInput) and self.form.show_error(exc.field, str(exc))):
-            show_refusal(self.error_label, exc)
+        self.run(lambda: reverse_entry(actor, entry_id, reason))

@@ -11,19 +11,19 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QPushButton, QTableView, QVBoxLayout, QWidget,
+    QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from core.errors import InvalidInput, RxDeskError
+from core.errors import RxDeskError
 from core.permissions import Actor
 from core.queries.invoices import InvoiceRow, UninvoicedShipment, uninvoiced_shipments
 from core.services.invoicing import InvoiceResult, invoice_shipment, issue_credit_memo
-from desktop.books_dialogs import refusal_label, show_refusal
 from desktop.books_models import money
 from desktop.table_models import Column, RowTableModel
 from desktop.tasks import run_task
-from desktop.widgets.forms import FieldForm
+from desktop.widgets.detail_card import compact_table
+from desktop.widgets.forms import refusal_label, show_refusal
+from desktop.widgets.service_dialog import ServiceDialog, ok_cancel
 
 ZERO = Decimal("0.00")
 
@@ -132,17 +132,7 @@ class InvoiceShipmentsDialog(QDialog):
         layout.addWidget(intro)
         self.model = UninvoicedModel(self)
         self.model.on_ticked = self._update_total
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(UninvoicedModel.CUSTOMER, QHeaderView.ResizeMode.Stretch)
+        self.table = compact_table(self.model, UninvoicedModel.CUSTOMER, 28, selectable=False)
         layout.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.all_button = QPushButton("Tick &all")
@@ -156,13 +146,8 @@ class InvoiceShipmentsDialog(QDialog):
         layout.addLayout(row)
         self.error_label = refusal_label()
         layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Invoice")
+        self.buttons, self.ok_button = ok_cancel(self, "&Invoice")
         self.ok_button.setEnabled(False)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.loaded = False
         run_task(self, uninvoiced_shipments, self._loaded)
@@ -208,18 +193,14 @@ class InvoiceShipmentsDialog(QDialog):
         show_refusal(self.error_label, exc)
 
 
-class CreditMemoDialog(QDialog):
+class CreditMemoDialog(ServiceDialog):
     """Accepted with `result` = the credit memo's number."""
 
     def __init__(self, actor: Actor, invoice: InvoiceRow, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(f"Credit memo on {invoice.number}", parent)
         self.actor, self.invoice = actor, invoice
-        self.result: str | None = None
-        self.setWindowTitle(f"Credit memo on {invoice.number}")
         self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 20, 20, 16)
-        layout.setSpacing(12)
+        layout = self.layout_
         self.intro_label = QLabel(
             f"Credit <b>{escape(invoice.customer)}</b> part or all of what is open on "
             f"<b>{invoice.number}</b>: <b>{money(invoice.open)}</b> of "
@@ -228,7 +209,6 @@ class CreditMemoDialog(QDialog):
             "return instead, which credits them at the invoiced price.")
         self.intro_label.setWordWrap(True)
         layout.addWidget(self.intro_label)
-        self.form = FieldForm()
         self.amount_edit = QLineEdit()
         self.amount_edit.setPlaceholderText(f"At most {money(invoice.open)}")
         self.form.add_field("amount", "&Amount:", self.amount_edit)
@@ -237,32 +217,10 @@ class CreditMemoDialog(QDialog):
         self.reason_edit.setPlaceholderText("Required, e.g. price agreed lower by phone")
         self.form.add_field("reason", "&Reason:", self.reason_edit)
         layout.addLayout(self.form)
-        self.error_label = refusal_label()
-        layout.addWidget(self.error_label)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("&Issue credit memo")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.add_buttons("&Issue credit memo")
         self.amount_edit.setFocus()
 
     def submit(self) -> None:
-        self.form.clear_errors()
-        self.error_label.hide()
         actor, number = self.actor, self.invoice.number
         amount, reason = self.amount_edit.text(), self.reason_edit.text()
-        self.ok_button.setEnabled(False)
-        run_task(self, lambda: issue_credit_memo(actor, number, amount, reason), self._done,
-                 self._failed)
-
-    def _done(self, memo: str) -> None:
-        self.ok_button.setEnabled(True)
-        self.result = memo
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        if not (isinstance(exc, InvalidInput) and self.form.show_error(exc.field, str(exc))):
-            show_refusal(self.error_label, exc)
+        self.run(lambda: issue_credit_memo(actor, number, amount, reason))

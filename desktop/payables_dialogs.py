@@ -14,54 +14,26 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel,
-    QLineEdit, QSpinBox, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QSpinBox,
+    QTableView, QWidget,
 )
 
-from core.errors import InvalidInput, RxDeskError
+from core.errors import InvalidInput
 from core.money import parse_money
 from core.permissions import Actor
 from core.queries.billing_docs import PAYMENT_METHODS
 from core.queries.payables import (BillableLine, BillablePo, BillRow, PoToBill, billable_po,
                                    pos_to_bill)
-from core.services.invoicing import METHODS
 from core.services.payables import BillLineInput, enter_bill, pay_bill
-from desktop.books_dialogs import date_edit, qdate
 from desktop.books_models import money
 from desktop.payables_models import variance_text, variance_tone
 from desktop.table_models import Column, RowTableModel
-from desktop.tasks import run_task, show_error
-from desktop.widgets.forms import FieldForm
+from desktop.tasks import run_task
+from desktop.widgets.forms import date_edit, qdate
+from desktop.widgets.payment_fields import add_payment_fields
+from desktop.widgets.service_dialog import ServiceDialog
 
 ZERO = Decimal("0.00")
-
-
-def _refusal_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("danger")
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.hide()
-    return label
-
-
-def _show_refusal(label: QLabel, exc: BaseException) -> None:
-    """A named refusal in the dialog itself; anything else in a message box."""
-    if isinstance(exc, RxDeskError):
-        label.setText(f"<b>{escape(exc.title)}.</b> {escape(str(exc))}")
-        label.show()
-    else:
-        show_error(label.window(), exc)
-
-
-def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, object]:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-    ok.setText(ok_text)
-    buttons.accepted.connect(dialog.submit)
-    buttons.rejected.connect(dialog.reject)
-    return buttons, ok
 
 
 # -- entering a bill -----------------------------------------------------------------------
@@ -173,20 +145,16 @@ class BillLinesEditModel(RowTableModel[DraftBillLine]):
         return [d for d in self.rows if d.quantity]
 
 
-class EnterBillDialog(QDialog):
+class EnterBillDialog(ServiceDialog):
     """Accepted with `result` = the new bill's id."""
 
     def __init__(self, actor: Actor, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__("Enter supplier bill", parent)
         self.actor = actor
-        self.result: int | None = None
         self.po: BillablePo | None = None
         self._po_for: int | None = None
-        self.setWindowTitle("Enter supplier bill")
         self.setMinimumSize(1080, 580)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 20, 20, 16)
-        layout.setSpacing(12)
+        layout = self.layout_
         intro = QLabel("A bill is matched to its purchase order and to what was received: "
                        "each line may bill no more than arrived and was not billed yet. "
                        "Type the costs the supplier's invoice shows; a difference from the "
@@ -195,7 +163,6 @@ class EnterBillDialog(QDialog):
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
-        self.form = FieldForm()
         self.form.label_width = 120
         self.po_combo = QComboBox()
         self.po_combo.setPlaceholderText("Loading purchase orders…")
@@ -263,11 +230,8 @@ class EnterBillDialog(QDialog):
         self.totals_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.totals_label.setWordWrap(True)
         layout.addWidget(self.totals_label)
-        self.error_label = _refusal_label()
-        layout.addWidget(self.error_label)
-        self.buttons, self.ok_button = _buttons(self, "&Enter bill")
+        self.add_buttons("&Enter bill")
         self.ok_button.setAutoDefault(False)  # Enter in a cell commits the cell, not the bill
-        layout.addWidget(self.buttons)
         self._show_due()
         self._show_totals()
         run_task(self, pos_to_bill, self._pos_loaded)
@@ -351,7 +315,7 @@ class EnterBillDialog(QDialog):
     def field_error(self, name: str) -> str:
         if name == "lines":
             return self.lines_error.text() if not self.lines_error.isHidden() else ""
-        return self.form.error_text(name) if name in self.form.errors else ""
+        return super().field_error(name)
 
     def _lines_error(self, message: str) -> None:
         self.lines_error.setText(message)
@@ -381,43 +345,30 @@ class EnterBillDialog(QDialog):
         actor, number, po = self.actor, self.number_edit.text().strip(), self.po.number
         lines = [BillLineInput(d.line.po_line_no, d.quantity, d.cost) for d in billed]
         day, terms = self.date_edit.date().toPython(), self.terms_spin.value()
-        self.ok_button.setEnabled(False)
-        run_task(self, lambda: enter_bill(actor, po, number, lines, day, terms),
-                 self._done, self._failed)
+        self.run(lambda: enter_bill(actor, po, number, lines, day, terms))
 
-    def _done(self, bill_id: int) -> None:
-        self.ok_button.setEnabled(True)
-        self.result = bill_id
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
+    def refused_in_form(self, exc: BaseException) -> bool:
+        """The lines' refusals under the lines; the terms share the bill date's row."""
         if isinstance(exc, InvalidInput):
             if exc.field in ("lines", "unit_cost"):
                 self._lines_error(str(exc))
-                return
+                return True
             if exc.field == "terms_days" and self.form.show_error("bill_date", str(exc)):
-                return
-            if self.form.show_error(exc.field, str(exc)):
-                return
-        _show_refusal(self.error_label, exc)
+                return True
+        return super().refused_in_form(exc)
 
 
 # -- paying a bill --------------------------------------------------------------------------
 
-class PayBillDialog(QDialog):
+class PayBillDialog(ServiceDialog):
     """Pays one bill, up to its balance. Accepted with `result` = the payment's id."""
 
     def __init__(self, actor: Actor, bill: BillRow, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__(f"Pay bill {bill.number}", parent)
         self.actor = actor
         self.bill = bill
-        self.result: int | None = None
-        self.setWindowTitle(f"Pay bill {bill.number}")
         self.setMinimumWidth(600)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 20, 20, 16)
-        layout.setSpacing(12)
+        layout = self.layout_
         facts = QLabel(f"<b>Bill {escape(bill.number)}</b> from {escape(bill.supplier)} · "
                        f"{escape(bill.po)}<br>Dated {bill.bill_date.isoformat()}, due "
                        f"{bill.due_date.isoformat()} · total {money(bill.total)} · "
@@ -427,31 +378,16 @@ class PayBillDialog(QDialog):
         note = QLabel("Posted Accounts Payable / Cash on the day paid.")
         note.setObjectName("muted")
         layout.addWidget(note)
-        self.form = FieldForm()
         self.form.label_width = 96
-        self.amount_edit = QLineEdit(f"{bill.balance:,.2f}")
-        self.amount_edit.setPlaceholderText("e.g. 1,250.00")
+        self.payment = add_payment_fields(self.form, "paid_on", "&Paid on:", PAYMENT_METHODS,
+                                          f"{bill.balance:,.2f}")
+        self.amount_edit, self.date_edit, self.method_combo, self.reference_edit = self.payment
         self.amount_edit.textChanged.connect(self._show_effect)
-        self.form.add_field("amount", "&Amount:", self.amount_edit)
-        self.date_edit = date_edit()
-        self.date_edit.setMaximumDate(qdate(date.today()))
-        self.form.add_field("paid_on", "&Paid on:", self.date_edit)
-        self.method_combo = QComboBox()
-        for method in METHODS:
-            self.method_combo.addItem(PAYMENT_METHODS.get(method, method.capitalize()), method)
-        self.form.add_field("method", "&Method:", self.method_combo)
-        self.reference_edit = QLineEdit()
-        self.reference_edit.setMaxLength(60)
-        self.reference_edit.setPlaceholderText("Check number or bank reference (optional)")
-        self.form.add_field("reference", "R&eference:", self.reference_edit)
         layout.addLayout(self.form)
         self.effect_label = QLabel()
         self.effect_label.setWordWrap(True)
         layout.addWidget(self.effect_label)
-        self.error_label = _refusal_label()
-        layout.addWidget(self.error_label)
-        self.buttons, self.ok_button = _buttons(self, "&Record payment")
-        layout.addWidget(self.buttons)
+        self.add_buttons("&Record payment")
         self._show_effect()
         self.amount_edit.selectAll()  # typing a part payment replaces the balance
         self.amount_edit.setFocus()
@@ -475,25 +411,7 @@ class PayBillDialog(QDialog):
                     "to pay; a bill is paid at most its balance.</span>")
         self.effect_label.setText(text)
 
-    def field_error(self, name: str) -> str:
-        return self.form.error_text(name) if name in self.form.errors else ""
-
     def submit(self) -> None:
-        self.form.clear_errors()
-        self.error_label.hide()
-        actor, bill_id, amount = self.actor, self.bill.id, self.amount_edit.text()
-        paid_on, method = self.date_edit.date().toPython(), self.method_combo.currentData()
-        reference = self.reference_edit.text().strip()
-        self.ok_button.setEnabled(False)
-        run_task(self, lambda: pay_bill(actor, bill_id, amount, paid_on, method, reference),
-                 self._done, self._failed)
-
-    def _done(self, payment_id: int) -> None:
-        self.ok_button.setEnabled(True)
-        self.result = payment_id
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        if not (isinstance(exc, InvalidInput) and self.form.show_error(exc.field, str(exc))):
-            _show_refusal(self.error_label, exc)
+        actor, bill_id = self.actor, self.bill.id
+        amount, paid_on, method, reference = self.payment.values()
+        self.run(lambda: pay_bill(actor, bill_id, amount, paid_on, method, reference))

@@ -14,8 +14,8 @@ from html import escape
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
-    QPushButton, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QDialog, QFrame, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPushButton, QSplitter,
+    QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from core.permissions import Actor, Permission
@@ -26,7 +26,7 @@ from core.queries.receivables import CustomerAging, ar_aging, open_invoices
 from core.services.accounting import close_period
 from core.vocab import AccountRole
 from desktop.account_dialogs import AddAccountDialog, RenameAccountDialog
-from desktop.books_dialogs import RecordPaymentDialog, ReverseEntryDialog, date_edit
+from desktop.books_dialogs import RecordPaymentDialog, ReverseEntryDialog
 from desktop.books_models import (AgingModel, ChartModel, JournalModel, OpenInvoicesModel, PeriodsModel,
                                   TrialBalanceModel, ValuationModel, money)
 from desktop.paged_table import PagedTableView
@@ -34,29 +34,15 @@ from desktop.print_preview import show_pdf
 from desktop.screens.base import Screen
 from desktop.tasks import run_task, show_error, show_message
 from desktop.widgets.badges import BadgeDelegate, badge_label, set_badge
+from desktop.widgets.detail_card import compact_table
+from desktop.widgets.forms import date_edit
 from desktop.widgets.search import SearchEdit
 from reports.statement import build_statement, render_statement
 
 AREA = "books"
 ZERO = Decimal("0.00")
 NO_DATE = QDate(2000, 1, 1)  # an optional date edit at its minimum shows "Any"
-
-
-def table_view(model, stretch: int) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(28)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    header.setHighlightSections(False)
-    return table
+ROW_HEIGHT = 28
 
 
 def selected_row(table: QTableView):
@@ -155,7 +141,7 @@ class CustomerAccountsTab(BooksTab):
         self.column.addLayout(bar)
 
         self.aging_model = AgingModel(self)
-        self.aging_table = table_view(self.aging_model, AgingModel.CUSTOMER)
+        self.aging_table = compact_table(self.aging_model, AgingModel.CUSTOMER, ROW_HEIGHT)
         self.aging_table.horizontalHeader().setMinimumSectionSize(100)  # even money columns
         self.aging_table.selectionModel().selectionChanged.connect(self._customer_chosen)
         self.aging_table.doubleClicked.connect(lambda _i: self.record_payment())
@@ -169,9 +155,8 @@ class CustomerAccountsTab(BooksTab):
         self.invoices_title.setObjectName("sectionTitle")
         inner.addWidget(self.invoices_title)
         self.invoices_model = OpenInvoicesModel(parent=self)
-        self.invoices_table = table_view(self.invoices_model, 0)
+        self.invoices_table = compact_table(self.invoices_model, 0, ROW_HEIGHT, selectable=False)
         self.invoices_table.horizontalHeader().setMinimumSectionSize(110)
-        self.invoices_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         inner.addWidget(self.invoices_table, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
@@ -285,7 +270,7 @@ class TrialBalanceTab(BooksTab):
         bar.addWidget(self.balanced_badge)
         self.column.addLayout(bar)
         self.model = TrialBalanceModel(self)
-        self.table = table_view(self.model, TrialBalanceModel.ACCOUNT)
+        self.table = compact_table(self.model, TrialBalanceModel.ACCOUNT, ROW_HEIGHT)
         self.column.addWidget(self.table, 1)
         self.totals_label = QLabel()
         self.totals_label.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -343,7 +328,7 @@ class ValuationTab(BooksTab):
             "receipt, shipment and write-off posts the same value to the Inventory "
             "account, so the two figures are always equal."))
         self.model = ValuationModel(self)
-        self.table = table_view(self.model, ValuationModel.PRODUCT)
+        self.table = compact_table(self.model, ValuationModel.PRODUCT, ROW_HEIGHT)
         self.column.addWidget(self.table, 1)
         self.difference: Decimal | None = None
 
@@ -532,7 +517,7 @@ class PeriodsTab(BooksTab):
             "dated in it: invoices, payments, receipts, shipments and write-offs dated in "
             "that month are refused whole. A closed month stays closed."))
         self.model = PeriodsModel(self)
-        self.table = table_view(self.model, 0)
+        self.table = compact_table(self.model, 0, ROW_HEIGHT)
         self.table.setItemDelegateForColumn(PeriodsModel.STATUS, BadgeDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -627,7 +612,7 @@ class ChartOfAccountsTab(BooksTab):
             "without changing how anything posts. Accounts are never deleted: entries "
             "posted to them stay in the journal."))
         self.model = ChartModel(self.with_balances, self)
-        self.table = table_view(self.model, ChartModel.ACCOUNT)
+        self.table = compact_table(self.model, ChartModel.ACCOUNT, ROW_HEIGHT)
         self.table.setItemDelegateForColumn(ChartModel.ROLE, BadgeDelegate(self.table))
         self.table.horizontalHeader().setMinimumSectionSize(90)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)

@@ -1,11 +1,19 @@
 """Form rows with an error line under each field, so InvalidInput.field can point at
-the exact input that needs fixing."""
+the exact input that needs fixing, and the line above a dialog's buttons for any
+other refusal."""
 
 from __future__ import annotations
 
+from datetime import date
+from html import escape
+
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QFormLayout, QLabel, QVBoxLayout, QWidget,
+    QDateEdit, QFormLayout, QLabel, QVBoxLayout, QWidget,
 )
+
+from core.errors import RxDeskError
+from desktop.tasks import show_error
 
 
 class FieldForm(QFormLayout):
@@ -75,3 +83,35 @@ class FieldForm(QFormLayout):
         widget.setProperty("invalid", invalid)
         widget.style().unpolish(widget)
         widget.style().polish(widget)
+
+
+def qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def date_edit(day: date | None = None) -> QDateEdit:
+    edit = QDateEdit(qdate(day or date.today()))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit
+
+
+def refusal_label() -> QLabel:
+    """Where a dialog says, above its buttons, why the service refused (hidden until it
+    does)."""
+    label = QLabel()
+    label.setObjectName("danger")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.hide()
+    return label
+
+
+def show_refusal(label: QLabel, exc: BaseException) -> None:
+    """A named refusal in the dialog itself, where the user can fix the input and try
+    again; anything unexpected in a message box."""
+    if isinstance(exc, RxDeskError):
+        label.setText(f"<b>{escape(exc.title)}.</b> {escape(str(exc))}")
+        label.show()
+    else:
+        show_error(label.window(), exc)
