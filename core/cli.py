@@ -13,6 +13,7 @@ import argparse
 import getpass
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
@@ -224,9 +225,12 @@ def build_parser() -> ArgumentParser:
 
     p = command(commands, "demo", cmd_demo, "create or open the demo database and show "
                 "its sign-in accounts")
-    p.add_argument("--scale", choices=("small", "tiny"), default="small",
-                   help="size of the demo business built the first time (default: small, "
-                   "about 200 products and 50,000 packages)")
+    p.add_argument("--scale", choices=("small", "tiny", "medium", "large"), default="small",
+                   help="size of the demo business built the first time: small (the "
+                   "default: about 200 products and 50,000 packages in stock), tiny; "
+                   "large is six years of history (10,000 products, 1,000 customers, "
+                   "5 million packages received and shipped; 5-7 minutes, 5.6 GB on "
+                   "SQLite), medium a twentieth of it")
     json_option(p)
     return parser
 
@@ -676,24 +680,27 @@ def cmd_demo(args, out: TextIO) -> int:
 
 
 def _demo_progress():
-    """Building the demo: one line on stderr per step, updated in place on a terminal."""
+    """Building the demo: one line on stderr per step, updated in place on a terminal;
+    elsewhere (a log) a line when a step is done and every 10 seconds in between (the
+    large demo's history takes minutes)."""
     err = sys.stderr
     live = err.isatty()
-    state = {"step": None, "shown": -1}
+    state = {"step": None, "shown": -1, "at": 0.0}
 
     def report(step: str, done: int, total: int) -> None:
         percent = done * 100 // max(total, 1)
+        now = time.monotonic()
         if step != state["step"]:
-            if live and state["step"] is not None:
-                err.write("\n")
-            state.update(step=step, shown=-1)
+            state.update(step=step, shown=-1, at=now)
         if live and percent != state["shown"]:
-            err.write(f"\rbuilding demo: {step} {done:,}/{total:,} ({percent}%)")
+            err.write(f"\rbuilding demo: {step} {done:,}/{total:,} ({percent}%)"
+                      + ("\n" if done == total else ""))
         elif not live and done == total:
             err.write(f"building demo: {step} {total:,} done\n")
+        elif not live and now - state["at"] >= 10:
+            err.write(f"building demo: {step} {done:,}/{total:,} ({percent}%)\n")
+            state["at"] = now
         state["shown"] = percent
-        if live and done == total and step == "stock":
-            err.write("\n")
         err.flush()
 
     return report

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import platformdirs
 
-from core import migrations, settings
+from core import migrations, scale_data, settings
 from core.db import DatabaseTarget, connect_backend, open_database, parse_url, write_transaction
 from core.demo_data import Progress, build_demo_business, demo_admin
 from core.errors import DatabaseNotInitialised, DatabaseTooNew, MigrationNeeded
@@ -122,8 +122,9 @@ def open_demo(url: str | None = None, scale: str = "small",
               progress: Progress | None = None) -> Opened:
     """Open the demo database, creating it the first time: the company with one user per
     role (the sign-in screen shows the accounts) and a business to try things on
-    (core.demo_data), built in one transaction so an interrupted build leaves no half-made
-    demo. `progress(step, done, total)` reports the build."""
+    (core.demo_data; "medium" and "large" are six years of history, core.scale_data),
+    built in one transaction so an interrupted build leaves no half-made demo.
+    `progress(step, done, total)` reports the build."""
     opened = connect(url or demo_url())
     build = opened.state is SchemaState.EMPTY
     if opened.state in (SchemaState.EMPTY, SchemaState.NEEDS_UPGRADE):
@@ -134,7 +135,10 @@ def open_demo(url: str | None = None, scale: str = "small",
             and not Company.select().exists():
         with write_transaction():
             build_demo(opened.target.display_name)
-            build_demo_business(demo_admin(), size=scale, progress=progress)
+            if scale in scale_data.SCALES:
+                scale_data.build(demo_admin(), scale_data.SCALES[scale], progress)
+            else:
+                build_demo_business(demo_admin(), size=scale, progress=progress)
     opened = connect(url or demo_url())
     opened.require_ready()
     return opened

@@ -2,8 +2,9 @@
 
 import json
 
-from core import migrations
+from core import migrations, scale_data
 from core.db import database
+from core.models import Package
 from core.queries.audit import recent_entries
 from core.services.auth import sign_in
 
@@ -105,6 +106,22 @@ def test_demo_creates_the_demo_database_and_lists_accounts(cli, tmp_path, open_d
     open_db(url)
     assert sign_in("office", "office-demo-1").username == "office"
     assert recent_entries(1)[0].action == "sign_in"
+
+
+def test_demo_at_large_scale_builds_years_of_history(cli, tmp_path, open_db, monkeypatch):
+    """`demo --scale large` takes the bulk path (core.scale_data), here at the tiny
+    scale its own tests use, reporting each step on stderr."""
+    from tests.core.test_scale_data import TINY
+
+    monkeypatch.setitem(scale_data.SCALES, "large", TINY)
+    url = f"sqlite:///{tmp_path / 'large.db'}"
+    done = cli("demo", "--scale", "large", db=url)
+    assert done.code == 0, done.err
+    assert "admin-demo-1" in done.out
+    for step in ("trading partners", "products", "bins", "days of history", "indexes"):
+        assert f"building demo: {step} " in done.err
+    open_db(url)
+    assert Package.select().count() == TINY.packages
 
 
 def test_demo_refuses_a_real_company(cli, tmp_path, password_file):
