@@ -24,10 +24,10 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListView,
-    QMessageBox, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QMessageBox, QSplitter, QVBoxLayout, QWidget,
 )
 
 from core import settings
@@ -47,14 +47,14 @@ from core.vocab import ShipmentStatus, SoStatus
 from desktop.pack_station_dialogs import RemovePackageDialog
 from desktop.print_preview import PdfDocumentDialog, show_pdf
 from desktop.receiving_dialogs import units_phrase
-from desktop.screens.base import Screen
-from desktop.screens.inventory import configure_table, select_rows, titled
+from desktop.screens.inventory import select_rows, titled
 from desktop.screens.receiving import escape
+from desktop.screens.scan_station import ScanStationScreen
 from desktop.table_models import ROW_ROLE, Column, RowTableModel
 from desktop.tasks import run_task, show_error
 from desktop.widgets.badges import TONES, BadgeDelegate, badge_label, set_badge
-from desktop.widgets.scan_feedback import beep, feedback_label, show_feedback
-from desktop.widgets.scan_input import ScanField, WedgeCatcher
+from desktop.widgets.scan_feedback import feedback_label
+from desktop.widgets.scan_input import ScanField
 from reports.packing_slip import build_packing_slip, render_packing_slip
 from reports.pick_list import build_pick_list, render_pick_list
 from reports.sscc_label import build_sscc_labels, render_sscc_labels
@@ -247,7 +247,7 @@ def _render(build: Callable, render: Callable, key: int) -> Callable[[Path], int
     return lambda path: render(build(key), path)
 
 
-class PackStationScreen(Screen):
+class PackStationScreen(ScanStationScreen):
     title = "Pack station"
     icon_name = "pack-station"
     summary = "Scan each package of an order into its carton, then ship it."
@@ -261,7 +261,6 @@ class PackStationScreen(Screen):
         self.shipment_id: int | None = None  # the shipment being packed
         self.current_carton: str | None = None  # None: the newest carton
         self.last_ship: ShipResult | None = None
-        self.last_sound = ""
         self.dialog = None
         self._generation = 0  # bumps when another order is opened
         self._select_after: int | None = None
@@ -274,13 +273,14 @@ class PackStationScreen(Screen):
         split.setStretchFactor(1, 1)
         split.setSizes([215, 845])
         self.layout_.addWidget(split, 1)
-        self.catcher = WedgeCatcher(self, self.scan_field)
-        self.scan_field.scanned.connect(self.scan)
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
         self._reload_timer.setInterval(RELOAD_MS)
         self._reload_timer.timeout.connect(self._reload_after_scans)
-        self._shortcuts()
+        self._listen(((KEY_PICK_LIST, self.print_pick_list), (KEY_LABELS, self.print_labels),
+                      (KEY_SLIP, self.print_packing_slip), (KEY_T3, self.print_t3),
+                      (KEY_NEW_CARTON, self.new_carton), (KEY_REMOVE, self.remove_package),
+                      (KEY_SHIP, self.ship)))
         self._show_view()
         self._feedback("info", "Ready", "Scan the order number on the pick list, or choose "
                        "an order on the left.")
@@ -434,45 +434,7 @@ class PackStationScreen(Screen):
         column.addLayout(actions)
         return right
 
-    def _button(self, text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
-        """Buttons never take the focus away from the scan field."""
-        button = QPushButton(text)
-        button.setToolTip(tip)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.clicked.connect(lambda _=False: slot())
-        return button
-
-    def _table(self, model: RowTableModel, stretch: int, row_height: int) -> QTableView:
-        table = QTableView()
-        table.setModel(model)
-        configure_table(table, stretch=stretch)
-        table.verticalHeader().setDefaultSectionSize(row_height)
-        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        return table
-
-    def _shortcuts(self) -> None:
-        """Function keys work wherever the focus is on this screen (a scanner never
-        types them)."""
-        self.shortcuts: dict[str, QShortcut] = {}
-        for key, slot in ((KEY_PICK_LIST, self.print_pick_list), (KEY_LABELS, self.print_labels),
-                          (KEY_SLIP, self.print_packing_slip), (KEY_T3, self.print_t3),
-                          (KEY_NEW_CARTON, self.new_carton), (KEY_REMOVE, self.remove_package),
-                          (KEY_SHIP, self.ship)):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
-            self.shortcuts[key] = shortcut
-
     # -- screen life -------------------------------------------------------------------
-    def activate(self) -> None:
-        super().activate()
-        self.refocus()
-
-    def refocus(self) -> None:
-        if self.isVisible():
-            self.scan_field.setFocus()
-
     def _dialog_closed(self) -> None:
         """Back to the station window and its scan field (a window manager may leave
         no window active when a dialog closes)."""
@@ -745,20 +707,10 @@ class PackStationScreen(Screen):
             self.order_list.clearSelection()
 
     # -- feedback ----------------------------------------------------------------------
-    def _feedback(self, tone: str, headline: str, text: str) -> None:
-        show_feedback(self.feedback, tone, headline, text)
-
     def _refused_feedback(self, headline: str, text: str, raw: str = "") -> None:
         self._feedback("bad", headline, text)
         self.log_model.add("bad", "Refused", text if not raw else f"{text} [{_shown(raw)}]")
         self._sound(False)
-
-    def feedback_tone(self) -> str:
-        return self.feedback.property("tone") or ""
-
-    def _sound(self, ok: bool) -> None:
-        self.last_sound = "ok" if ok else "error"
-        beep(ok)
 
     # -- cartons -----------------------------------------------------------------------
     def _carton_clicked(self, index) -> None:

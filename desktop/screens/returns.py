@@ -26,10 +26,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QComboBox, QCompleter, QHBoxLayout, QHeaderView,
-    QLabel, QMessageBox, QPushButton, QRadioButton, QSplitter, QTableView, QTabWidget,
+    QLabel, QMessageBox, QRadioButton, QSplitter, QTableView, QTabWidget,
     QVBoxLayout, QWidget,
 )
 
@@ -46,14 +45,14 @@ from core.services.returns import ReturnCandidate, ReturnResult, Returned, retur
 from core.vocab import LocationKind, ReturnDisposition
 from desktop.books_models import money
 from desktop.receiving_dialogs import units_phrase
-from desktop.screens.base import Screen
 from desktop.screens.inventory import configure_table, titled
+from desktop.screens.scan_station import ScanStationScreen
 from desktop.stock_dialogs import combo_code, fill_locations, location_combo
 from desktop.table_models import ROW_ROLE, Column, RowTableModel, local_time, sort_time
 from desktop.tasks import run_task, show_error
 from desktop.widgets.badges import BadgeDelegate
-from desktop.widgets.scan_feedback import beep, feedback_label, show_feedback
-from desktop.widgets.scan_input import GS, GS_SHOWN, ScanField, WedgeCatcher
+from desktop.widgets.scan_feedback import feedback_label
+from desktop.widgets.scan_input import GS, GS_SHOWN, ScanField
 
 AREA = "returns"
 KEY_REMOVE, KEY_START_OVER, KEY_RECEIVE = "F6", "F8", "F9"
@@ -204,7 +203,7 @@ def describe(line: ReturnCandidate) -> str:
             f"{line.serial} · shipped on {line.shipment} from {line.picked_from} · {price}")
 
 
-class ReturnsScreen(Screen):
+class ReturnsScreen(ScanStationScreen):
     title = "Customer returns"
     icon_name = "returns"
     summary = ("Scan what a customer sent back, verified against our shipment; restock "
@@ -217,7 +216,6 @@ class ReturnsScreen(Screen):
         self.customers: dict[int, ReturnCustomer] = {}
         self.dialog: QMessageBox | None = None
         self.last_result: ReturnResult | None = None
-        self.last_sound = ""
         self._queue: list[str] = []  # scans waiting for their check, oldest first
         self._checking = False
         self._generation = 0  # bumps when the return being put together starts over
@@ -231,9 +229,8 @@ class ReturnsScreen(Screen):
         self.tabs.addTab(self._build_recent(), "Recent returns")
         self.tabs.currentChanged.connect(lambda _i: self.refocus())
         self.layout_.addWidget(self.tabs, 1)
-        self.catcher = WedgeCatcher(self, self.scan_field)
-        self.scan_field.scanned.connect(self.scan)
-        self._shortcuts()
+        self._listen(((KEY_REMOVE, self.remove_line), (KEY_START_OVER, self.start_over),
+                      (KEY_RECEIVE, self.receive)))
         self._show_lines()
         self._feedback("info", "Ready", "Choose the customer, then scan each returned "
                        "package's 2D barcode.")
@@ -407,42 +404,10 @@ class ReturnsScreen(Screen):
         label.setBuddy(buddy)
         return label
 
-    def _button(self, text: str, tip: str, slot: Callable[[], None]) -> QPushButton:
-        """Buttons never take the focus away from the scan field."""
-        button = QPushButton(text)
-        button.setToolTip(tip)
-        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        button.clicked.connect(lambda _=False: slot())
-        return button
-
-    def _table(self, model: RowTableModel, stretch: int, row_height: int) -> QTableView:
-        table = QTableView()
-        table.setModel(model)
-        configure_table(table, stretch=stretch)
-        table.verticalHeader().setDefaultSectionSize(row_height)
-        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        return table
-
-    def _shortcuts(self) -> None:
-        """Function keys work wherever the focus is on this screen (a scanner never
-        types them)."""
-        self.shortcuts: dict[str, QShortcut] = {}
-        for key, slot in ((KEY_REMOVE, self.remove_line), (KEY_START_OVER, self.start_over),
-                          (KEY_RECEIVE, self.receive)):
-            shortcut = QShortcut(QKeySequence(key), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
-            self.shortcuts[key] = shortcut
-
     # -- screen life -------------------------------------------------------------------
-    def activate(self) -> None:
-        super().activate()
-        self.refocus()
-
     def refocus(self) -> None:
-        if self.isVisible() and self.tabs.currentIndex() == 0:
-            self.scan_field.setFocus()
+        if self.tabs.currentIndex() == 0:  # the scan field is on the first tab
+            super().refocus()
 
     def _dialog_closed(self) -> None:
         """Back to this window and its scan field (a window manager may leave no window
@@ -767,16 +732,6 @@ class ReturnsScreen(Screen):
         self._feedback("bad", exc.title, str(exc))
         self._sound(False)
 
-    # -- feedback ----------------------------------------------------------------------
-    def _feedback(self, tone: str, headline: str, text: str) -> None:
-        show_feedback(self.feedback, tone, headline, text)
-
-    def feedback_tone(self) -> str:
-        return self.feedback.property("tone") or ""
-
-    def _sound(self, ok: bool) -> None:
-        self.last_sound = "ok" if ok else "error"
-        beep(ok)
 
 
 def _shown(raw: str) -> str:
