@@ -20,7 +20,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from bench import generate, inbound, measure, outbound, screens, startup, stations
+from bench import generate, history, inbound, measure, outbound, screens, startup, stations
 from core import connection, migrations
 from core.db import close_database
 from core.demo_data import demo_admin
@@ -125,10 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     only.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     only.add_argument("--postgresql-only", action="store_true", help="skip SQLite")
     parser.add_argument("--suite", choices=("all", "inventory", "receiving", "shipping",
-                                            "stations", "app"),
+                                            "stations", "app", "history"),
                         default="all", help="inventory screen questions and pack-station "
                         "scans, receiving (issue 4), shipping (issue 5), concurrent pack "
-                        "stations (PostgreSQL), app start to login, or all")
+                        "stations (PostgreSQL), app start to login, trace and recall on "
+                        "six years of history, or all")
+    parser.add_argument("--history-db", action="append", default=[], metavar="URL",
+                        help="a database built by 'rxdesk-admin demo --scale large' to time "
+                        "trace and recall on (one per backend) instead of building one")
     parser.add_argument("--keep", action="store_true",
                         help="keep the PostgreSQL database (name printed)")
     parser.add_argument("--rebuild", action="store_true", help="ignore the cached SQLite file")
@@ -150,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     shipping = args.suite in ("all", "shipping")
     concurrent = args.suite in ("all", "stations") and "postgresql" in backends
     app_start = args.suite in ("all", "app")
+    on_history = args.suite in ("all", "history")
+    history_scale = "medium" if args.quick else "large"
     stations_scale = stations.SCALES["quick" if args.quick else "full"]
     # Quick runs (CI) build in a temp dir; full runs cache under bench/.data/. The
     # receiving files and databases are always temporary.
@@ -184,6 +190,11 @@ def main(argv: list[str] | None = None) -> int:
         if shipping and "postgresql" in backends:
             log(f"PostgreSQL: shipping ({outbound_scale.name})")
             results += outbound.run_postgres(args.pg, outbound_scale, inbound_runs, temp)
+        for backend in backends if on_history else []:
+            reuse = next((u for u in args.history_db if u.startswith(
+                "sqlite" if backend == "sqlite" else "postgres")), None)
+            results += history.run_backend(backend, history_scale, runs, args.pg,
+                                           temp if args.quick else DATA, log, reuse)
         for backend in backends if app_start else []:
             log(f"{backend}: app start to login dialog")
             results.append(startup.run_backend(backend, args.pg, runs, temp))
@@ -206,6 +217,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nShipping ({outbound_scale.name}): one order of {outbound_scale.packages:,} "
               f"serialized packages packed, shipped and exported; median of {inbound_runs} "
               "runs")
+    if on_history:
+        print(f"\nHistory ({history_scale}): six years of receipts, shipments and money "
+              "(rxdesk-admin demo --scale); trace p50/p99 of 200 shipped serials, recall of "
+              f"the lot sold to the most customers; median of {runs} runs")
     if concurrent:
         print(f"\nConcurrent pack stations ({stations_scale.name}): {stations_scale.stations} "
               f"processes of {stations_scale.per_station} scans against one alone; time "

@@ -1,5 +1,6 @@
-"""The receiving and shipping benchmarks (bench/inbound.py, bench/outbound.py) run end to
-end in --quick mode on each backend: a smoke test of the harness, with no timing assertions."""
+"""The benchmark suites (receiving, shipping, concurrent pack stations, app start, trace
+and recall on history) run end to end in --quick mode on each backend: a smoke test of
+the harness, with no timing assertions."""
 
 import subprocess
 import sys
@@ -54,3 +55,15 @@ def test_app_start_benchmark_runs_quick(backend, request):
                             cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "app start to login dialog" in result.stdout and f"| {backend}" in result.stdout
+
+
+def test_history_benchmarks_run_quick(backend, request):
+    only = "--sqlite-only" if backend == "sqlite" else "--postgresql-only"
+    if backend == "postgresql":
+        request.getfixturevalue("pg_server")
+    result = subprocess.run([sys.executable, "-m", "bench", "--quick", "--suite", "history",
+                             only, "--runs", "1", "--pg", PG_ADMIN_URL],
+                            cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    for operation in ("trace one serial, full chain", "recall: customers who received"):
+        assert operation in result.stdout and f"| {backend}" in result.stdout
