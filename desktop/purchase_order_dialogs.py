@@ -10,9 +10,8 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox,
-    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableView,
-    QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+    QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from core.errors import InvalidInput
@@ -25,31 +24,17 @@ from core.services.purchasing import PoLineInput, create_po
 from desktop.table_models import Column, RowTableModel
 from desktop.tasks import run_task, show_error
 from desktop.widgets.badges import restyle
+from desktop.widgets.detail_card import compact_table
 from desktop.widgets.forms import FieldForm
 from desktop.widgets.search import SearchEdit
 
 MAX_SUPPLIERS = 2000  # a small distributor has a few dozen
 PRODUCT_MATCHES = 25
+ROW_HEIGHT = 26
 
 
 def money_text(amount: Decimal) -> str:
     return f"${amount:,.2f}"
-
-
-def _table(model, stretch: int) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(26)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 @dataclass(frozen=True)
@@ -168,7 +153,8 @@ class NewPurchaseOrderDialog(QDialog):
         self.find_form.add_field("product", "&Product:", self.product_search)
         add_column.addLayout(self.find_form)
         self.matches_model = ProductMatchesModel(self)
-        self.matches_table = _table(self.matches_model, ProductMatchesModel.PRODUCT)
+        self.matches_table = compact_table(self.matches_model, ProductMatchesModel.PRODUCT,
+                                           ROW_HEIGHT)
         self.matches_table.setMinimumHeight(130)
         self.matches_table.selectionModel().selectionChanged.connect(self._product_chosen)
         self.matches_table.doubleClicked.connect(lambda _i: self.quantity_spin.setFocus())
@@ -203,7 +189,7 @@ class NewPurchaseOrderDialog(QDialog):
         lines_column = QVBoxLayout(lines_widget)
         lines_column.setContentsMargins(0, 0, 0, 0)
         self.lines_model = DraftLinesModel(self)
-        self.lines_table = _table(self.lines_model, DraftLinesModel.PRODUCT)
+        self.lines_table = compact_table(self.lines_model, DraftLinesModel.PRODUCT, ROW_HEIGHT)
         self.lines_table.selectionModel().selectionChanged.connect(self._update_buttons)
         lines_column.addWidget(self.lines_table, 1)
         row = QHBoxLayout()

@@ -11,9 +11,8 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox,
-    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableView,
-    QVBoxLayout, QWidget,
+    QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+    QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from core.errors import InvalidInput
@@ -26,10 +25,12 @@ from core.services.sales import SoLineInput, create_order
 from desktop.table_models import Column, RowTableModel
 from desktop.tasks import run_task, show_error
 from desktop.widgets.badges import restyle
+from desktop.widgets.detail_card import compact_table
 from desktop.widgets.forms import FieldForm
 from desktop.widgets.search import SearchEdit
 
 PRODUCT_MATCHES = 25
+ROW_HEIGHT = 26
 SOURCE_LABELS = {"customer": "Customer price", "list": "List price", "override": "Override"}
 
 
@@ -39,22 +40,6 @@ def money_text(amount: Decimal) -> str:
 
 def product_text(p: ProductRow) -> str:
     return " ".join(x for x in (p.name, p.strength) if x)
-
-
-def _table(model, stretch: int) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(26)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(False)
-    table.setAlternatingRowColors(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return table
 
 
 @dataclass(frozen=True)
@@ -206,7 +191,8 @@ class NewSalesOrderDialog(QDialog):
         self.find_form.add_field("product", "P&roduct:", self.product_search)
         add_column.addLayout(self.find_form)
         self.matches_model = ProductMatchesModel(self)
-        self.matches_table = _table(self.matches_model, ProductMatchesModel.PRODUCT)
+        self.matches_table = compact_table(self.matches_model, ProductMatchesModel.PRODUCT,
+                                           ROW_HEIGHT)
         self.matches_table.setMinimumHeight(110)
         self.matches_table.selectionModel().selectionChanged.connect(self._product_chosen)
         self.matches_table.doubleClicked.connect(lambda _i: self.quantity_spin.setFocus())
@@ -246,7 +232,7 @@ class NewSalesOrderDialog(QDialog):
         lines_column = QVBoxLayout(lines_widget)
         lines_column.setContentsMargins(0, 0, 0, 0)
         self.lines_model = DraftLinesModel(self)
-        self.lines_table = _table(self.lines_model, DraftLinesModel.PRODUCT)
+        self.lines_table = compact_table(self.lines_model, DraftLinesModel.PRODUCT, ROW_HEIGHT)
         self.lines_table.selectionModel().selectionChanged.connect(self._update_buttons)
         lines_column.addWidget(self.lines_table, 1)
         row = QHBoxLayout()

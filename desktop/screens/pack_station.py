@@ -54,7 +54,6 @@ from desktop.table_models import ROW_ROLE, Column, RowTableModel
 from desktop.tasks import run_task, show_error
 from desktop.widgets.badges import TONES, BadgeDelegate, badge_label, set_badge
 from desktop.widgets.scan_feedback import feedback_label
-from desktop.widgets.scan_input import ScanField
 from reports.packing_slip import build_packing_slip, render_packing_slip
 from reports.pick_list import build_pick_list, render_pick_list
 from reports.sscc_label import build_sscc_labels, render_sscc_labels
@@ -361,18 +360,7 @@ class PackStationScreen(ScanStationScreen):
         self.blocked_label.hide()
         column.addWidget(self.blocked_label)
 
-        row = QHBoxLayout()
-        row.setSpacing(8)
-        scan_label = QLabel("S&can")
-        scan_label.setStyleSheet("font-size: 14pt; font-weight: bold; color: #17425a;")
-        self.scan_field = ScanField("Scan a package, a case label or the order number")
-        self.scan_field.setStyleSheet("QLineEdit#scanField { font-size: 16pt; "
-                                      "padding: 6px 10px; border-width: 3px; }")
-        self.scan_field.setMinimumHeight(48)
-        scan_label.setBuddy(self.scan_field)
-        row.addWidget(scan_label)
-        row.addWidget(self.scan_field, 1)
-        column.addLayout(row)
+        column.addLayout(self._scan_row("Scan a package, a case label or the order number"))
 
         self.feedback = feedback_label()
         column.addWidget(self.feedback)

@@ -52,7 +52,7 @@ from desktop.table_models import ROW_ROLE, Column, RowTableModel, local_time, so
 from desktop.tasks import run_task, show_error
 from desktop.widgets.badges import BadgeDelegate
 from desktop.widgets.scan_feedback import feedback_label
-from desktop.widgets.scan_input import GS, GS_SHOWN, ScanField
+from desktop.widgets.scan_input import GS, GS_SHOWN
 
 AREA = "returns"
 KEY_REMOVE, KEY_START_OVER, KEY_RECEIVE = "F6", "F8", "F9"
@@ -274,18 +274,7 @@ class ReturnsScreen(ScanStationScreen):
         top.addWidget(self.reason_combo, 2)
         column.addLayout(top)
 
-        row = QHBoxLayout()
-        row.setSpacing(8)
-        scan_label = QLabel("S&can")
-        scan_label.setStyleSheet("font-size: 14pt; font-weight: bold; color: #17425a;")
-        self.scan_field = ScanField("Scan each returned package's 2D barcode")
-        self.scan_field.setStyleSheet("QLineEdit#scanField { font-size: 16pt; "
-                                      "padding: 6px 10px; border-width: 3px; }")
-        self.scan_field.setMinimumHeight(48)
-        scan_label.setBuddy(self.scan_field)
-        row.addWidget(scan_label)
-        row.addWidget(self.scan_field, 1)
-        column.addLayout(row)
+        column.addLayout(self._scan_row("Scan each returned package's 2D barcode"))
 
         self.feedback = feedback_label(96)
         column.addWidget(self.feedback)

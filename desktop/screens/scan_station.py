@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QTableView, QWidget,
+)
 
 from desktop.screens.base import Screen
 from desktop.screens.inventory import configure_table
@@ -20,7 +22,7 @@ from desktop.widgets.scan_input import ScanField, WedgeCatcher
 
 
 class ScanStationScreen(Screen):
-    """A subclass builds `scan_field` and `feedback` (scan_feedback.feedback_label),
+    """A subclass lays out `_scan_row()` and `feedback` (scan_feedback.feedback_label),
     then calls `_listen` with its function keys; it handles `scan(raw)`."""
 
     scan_field: ScanField
@@ -35,6 +37,21 @@ class ScanStationScreen(Screen):
         raise NotImplementedError
 
     # -- building --------------------------------------------------------------------
+    def _scan_row(self, placeholder: str) -> QHBoxLayout:
+        """The big scan field with its caption (Alt+C), readable from across the bench."""
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        scan_label = QLabel("S&can")
+        scan_label.setStyleSheet("font-size: 14pt; font-weight: bold; color: #17425a;")
+        self.scan_field = ScanField(placeholder)
+        self.scan_field.setStyleSheet("QLineEdit#scanField { font-size: 16pt; "
+                                      "padding: 6px 10px; border-width: 3px; }")
+        self.scan_field.setMinimumHeight(48)
+        scan_label.setBuddy(self.scan_field)
+        row.addWidget(scan_label)
+        row.addWidget(self.scan_field, 1)
+        return row
+
     def _listen(self, keys: Iterable[tuple[str, Callable[[], None]]]) -> None:
         """Scans from the field or from a burst anywhere on the screen, and function keys
         that work wherever the focus is on this screen (a scanner never types them)."""
