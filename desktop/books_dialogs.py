@@ -30,8 +30,6 @@ from desktop.widgets.service_dialog import ServiceDialog
 
 ZERO = Decimal("0.00")
 MAX_CUSTOMERS = 5000
-METHOD_LABELS = {"check": "Check", "ach": "ACH transfer", "wire": "Wire", "card": "Card",
-                 "cash": "Cash"}
 
 
 class ApplyInvoicesModel(OpenInvoicesModel):
@@ -108,8 +106,7 @@ class RecordPaymentDialog(ServiceDialog):
         self.customer_combo.setEnabled(False)
         self.customer_combo.currentIndexChanged.connect(self._customer_changed)
         self.form.add_field("customer", "&Customer:", self.customer_combo)
-        self.payment = add_payment_fields(self.form, "received_on", "&Received on:",
-                                          METHOD_LABELS)
+        self.payment = add_payment_fields(self.form, "received_on", "&Received on:")
         self.amount_edit, self.date_edit, self.method_combo, self.reference_edit = self.payment
         self.amount_edit.textChanged.connect(self._amount_changed)
         layout.addLayout(self.form)

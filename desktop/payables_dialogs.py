@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from core.errors import InvalidInput
 from core.money import parse_money
 from core.permissions import Actor
-from core.queries.billing_docs import PAYMENT_METHODS
 from core.queries.payables import (BillableLine, BillablePo, BillRow, PoToBill, billable_po,
                                    pos_to_bill)
 from core.services.payables import BillLineInput, enter_bill, pay_bill
@@ -379,7 +378,7 @@ class PayBillDialog(ServiceDialog):
         note.setObjectName("muted")
         layout.addWidget(note)
         self.form.label_width = 96
-        self.payment = add_payment_fields(self.form, "paid_on", "&Paid on:", PAYMENT_METHODS,
+        self.payment = add_payment_fields(self.form, "paid_on", "&Paid on:",
                                           f"{bill.balance:,.2f}")
         self.amount_edit, self.date_edit, self.method_combo, self.reference_edit = self.payment
         self.amount_edit.textChanged.connect(self._show_effect)

@@ -4,12 +4,12 @@ money in and money out are entered the same way."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import NamedTuple
 
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit
 
+from core.queries.billing_docs import PAYMENT_METHODS
 from core.services.invoicing import METHODS
 from desktop.widgets.forms import FieldForm, date_edit, qdate
 
@@ -30,7 +30,7 @@ class PaymentFields(NamedTuple):
 
 
 def add_payment_fields(form: FieldForm, date_field: str, date_label: str,
-                       method_labels: Mapping[str, str], amount: str = "") -> PaymentFields:
+                       amount: str = "") -> PaymentFields:
     """The same four rows, hints and limits wherever money is paid or received (a day
     no later than today); `date_field` is the name the service's refusals use."""
     amount_edit = QLineEdit(amount)
@@ -41,7 +41,7 @@ def add_payment_fields(form: FieldForm, date_field: str, date_label: str,
     form.add_field(date_field, date_label, day_edit)
     method_combo = QComboBox()
     for method in METHODS:
-        method_combo.addItem(method_labels.get(method, method.capitalize()), method)
+        method_combo.addItem(PAYMENT_METHODS.get(method, method.capitalize()), method)
     form.add_field("method", "&Method:", method_combo)
     reference_edit = QLineEdit()
     reference_edit.setMaxLength(60)
