@@ -248,9 +248,7 @@ def postgres(args, scale, today, runs, scans) -> list[measure.Result]:
     try:
         log(f"PostgreSQL: building {name}")
         built = populate(url, scale, today)
-        from core.db import database
-
-        database.execute_sql("ANALYZE")
+        measure.settle(url)
         if args.quick:
             check_ledger("PostgreSQL")
         results = measure.run("postgresql", url, built, runs, scans, today)

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.measure import Raw, Result, median_time
+from bench.measure import Raw, Result, median_time, settle
 from core import connection, migrations
 from core.db import close_database, database, is_postgres, parse_url
 from core.queries.recall import lot_recipients
@@ -143,8 +143,8 @@ def run_backend(backend: str, scale: str, runs: int, admin_url: str, cache_dir: 
         log(f"PostgreSQL: building six years of history ({scale}) in {name}")
         started = time.perf_counter()
         connection.open_demo(url, scale=scale)
-        database.execute_sql("ANALYZE")
         close_database()
+        settle(url)
         log(f"  built in {time.perf_counter() - started:.0f} s")
     try:
         connection.connect(url).require_ready()

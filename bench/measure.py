@@ -59,6 +59,16 @@ class Result:
         return text + (f", <= {self.max_ratio:g}x floor" if self.max_ratio else "")
 
 
+def settle(url: str) -> None:
+    """VACUUM ANALYZE a freshly loaded PostgreSQL database: statistics for the planner,
+    and no autovacuum of millions of new rows running into the timings (it made the
+    pack-station scans three times slower in some runs)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
 def median_time(fn: Callable[[], object], runs: int) -> float:
     fn()  # warm the page cache and the statement cache once
     times = []
