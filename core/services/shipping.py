@@ -294,14 +294,17 @@ def _allocation_in_cartons(state: _Packing, per_carton: int) -> tuple[list, dict
 
 
 # The order's lines, what each has packed in open shipments and its reservations, in one
-# statement: every pack-station scan reads it, and peewee would build three.
+# statement: every pack-station scan reads it, and peewee would build three. The packed
+# sums are grouped once per line, before the join with the (many) reservation rows.
 _STATE_SQL = (
     'SELECT l.id, l.line_no, l.product_id, l.quantity, l.shipped_quantity, '
-    '(SELECT COALESCE(SUM(i.quantity), 0) FROM shipment_item i '
+    'COALESCE(p.packed, 0), a.lot_id, a.location_id, a.quantity '
+    'FROM sales_order_line l '
+    'LEFT JOIN (SELECT i.line_id, SUM(i.quantity) AS packed FROM shipment_item i '
     ' JOIN shipment s ON s.id = i.shipment_id '
-    " WHERE i.line_id = l.id AND s.status = 'packing'), "
-    'a.lot_id, a.location_id, a.quantity '
-    'FROM sales_order_line l LEFT JOIN allocation a ON a.line_id = l.id '
+    " WHERE s.order_id = {mark} AND s.status = 'packing' GROUP BY i.line_id) p "
+    ' ON p.line_id = l.id '
+    'LEFT JOIN allocation a ON a.line_id = l.id '
     'WHERE l.order_id = {mark} ORDER BY l.line_no')
 
 
@@ -311,7 +314,7 @@ def _state(shipment: Shipment, order: SalesOrder) -> _Packing:
                     for kind in (LocationKind.PACK, LocationKind.CUSTOMER)}
     sql = _STATE_SQL.format(mark="%s" if is_postgres() else "?")
     for (line_id, line_no, product_id, quantity, shipped, packed, lot_id, location_id,
-         held) in database.execute_sql(sql, (order.id,)).fetchall():
+         held) in database.execute_sql(sql, (order.id, order.id)).fetchall():
         if line_id not in state.need:
             line = SalesOrderLine(id=line_id, order=order.id, line_no=line_no,
                                   product=product_id, quantity=quantity,
