@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     # Quick runs (CI) build in a temp dir; full runs cache under bench/.data/. The
     # receiving files and databases are always temporary.
     temp = Path(tempfile.mkdtemp(prefix="rxdesk-bench-"))
-    log(f"load average before: {_load()}")
+    log(f"load average before: {_load_average()}")
     results = []
     try:
         if inventory and "sqlite" in backends:
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         close_database()
         shutil.rmtree(temp, ignore_errors=True)
-    log(f"load average after: {_load()}")
+    log(f"load average after: {_load_average()}")
     if inventory:
         print(f"\nRxDesk benchmark ({scale.name}: {scale.products:,} products, {scale.lots:,} "
               f"lots, {scale.packages:,} packages; median of {runs} runs; scans: {scans})")
@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _load() -> str:
+def _load_average() -> str:
     one, five, _ = os.getloadavg()
     return f"{one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
 
