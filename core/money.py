@@ -13,6 +13,12 @@ MAX_TAX_RATE_BP = Decimal(2000)
 _THOUSANDTH = Decimal("0.001")
 
 
+def from_cents(value: int | Decimal | None) -> Decimal:
+    """Dollars from a sum of money columns as the driver returns it: integer cents
+    (MoneyField stores cents; SUMs and arithmetic in SQL are not converted back)."""
+    return Decimal(int(value or 0)).scaleb(-2).quantize(CENT)
+
+
 def parse_money(value: str | int | Decimal | None, field: str) -> Decimal:
     """'12.5', '$1,234.50', 7 or Decimal('3.10') -> Decimal with two places. Floats,
     negative amounts and fractions of a cent are refused."""

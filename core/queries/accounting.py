@@ -11,6 +11,7 @@ from decimal import Decimal
 from peewee import fn
 
 from core.models import Account, CostLayer, JournalEntry, JournalLine, Lot, Product
+from core.money import from_cents
 from core.ndc import Ndc
 from core.vocab import AccountKind, AccountRole
 
@@ -48,10 +49,6 @@ class TrialBalance:
                 "accounts": [a.as_json() for a in self.accounts]}
 
 
-def _cents(value) -> Decimal:
-    """Money sums come back as the driver's integer cents (SUMs are not coerced)."""
-    return Decimal(value or 0).scaleb(-2).quantize(ZERO)
-
 
 def _posted(as_of: date | None = None) -> list[tuple[Account, AccountBalance]]:
     """Every account (by code) with its posted debits and credits (to `as_of`
@@ -65,7 +62,7 @@ def _posted(as_of: date | None = None) -> list[tuple[Account, AccountBalance]]:
     posted = {account: (debit, credit) for account, debit, credit in sums.tuples()}
     accounts = []
     for account in Account.select().order_by(Account.code):
-        debit, credit = (_cents(v) for v in posted.get(account.id, (0, 0)))
+        debit, credit = (from_cents(v) for v in posted.get(account.id, (0, 0)))
         kind = AccountKind(account.kind)
         balance = debit - credit if kind.debit_normal else credit - debit
         accounts.append((account, AccountBalance(account.code, account.name, kind, debit,
@@ -109,7 +106,7 @@ def role_balance(role: AccountRole) -> Decimal:
     debit, credit = (JournalLine.select(fn.SUM(JournalLine.debit).coerce(False),
                                         fn.SUM(JournalLine.credit).coerce(False))
                      .where(JournalLine.account == account).tuples().get())
-    debit, credit = _cents(debit), _cents(credit)
+    debit, credit = from_cents(debit), from_cents(credit)
     return debit - credit if AccountKind(account.kind).debit_normal else credit - debit
 
 
@@ -158,5 +155,5 @@ def inventory_valuation() -> Valuation:
     return Valuation([
         ValuationLine(gtin, Ndc(labeler, product, package, layout).ndc10, name, lot,
                       expiry if isinstance(expiry, date) else date.fromisoformat(expiry),
-                      int(units), _cents(value))
+                      int(units), from_cents(value))
         for gtin, labeler, product, package, layout, name, lot, expiry, units, value in rows])

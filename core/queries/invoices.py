@@ -21,6 +21,7 @@ from core.errors import NotFound
 from core.models import (CreditMemo, CustomerReturn, CustomerReturnLine, Invoice, InvoiceLine,
                          Partner, Payment, PaymentApplication, Product, SalesOrder,
                          SalesOrderLine, Shipment, ShipmentItem)
+from core.money import from_cents
 from core.queries.billing_docs import PAYMENT_METHODS
 from core.queries.paging import PAGE, contains
 from core.queries.sales import ndc_text
@@ -28,9 +29,6 @@ from core.vocab import ShipmentStatus
 
 ZERO = Decimal("0.00")
 
-
-def _dollars(cents) -> Decimal:
-    return Decimal(int(cents or 0)).scaleb(-2).quantize(ZERO)
 
 
 class InvoiceShow(StrEnum):
@@ -136,7 +134,7 @@ def list_invoices(show: InvoiceShow = InvoiceShow.ALL, text: str = "", offset: i
 
 def _rows(query) -> list[InvoiceRow]:
     return [InvoiceRow(invoice_id, number, customer_id, customer, invoice_date, due_date,
-                       total, _dollars(open_cents), shipment or "", order or "", po or "")
+                       total, from_cents(open_cents), shipment or "", order or "", po or "")
             for (invoice_id, number, customer_id, customer, invoice_date, due_date, total,
                  open_cents, shipment, order, po) in query.tuples()]
 
@@ -282,5 +280,5 @@ def uninvoiced_shipments(limit: int = 1000) -> list[UninvoicedShipment]:
             rows.append(UninvoicedShipment(
                 s.id, s.number, order.number, order.customer_id, order.customer.name,
                 order.customer_po, s.shipped_at, units - back_units,
-                _dollars(int(cents or 0) - int(back_cents or 0))))
+                from_cents(int(cents or 0) - int(back_cents or 0))))
     return rows

@@ -12,13 +12,11 @@ from peewee import JOIN, Case, fn
 
 from core.errors import NotFound
 from core.models import Account, FiscalPeriod, JournalEntry, JournalLine, Partner
+from core.money import from_cents
 from core.queries.paging import PAGE, contains
 
 ZERO = Decimal("0.00")
 
-
-def _cents(value) -> Decimal:
-    return Decimal(value or 0).scaleb(-2).quantize(ZERO)
 
 
 def _day(value) -> date:
@@ -196,7 +194,7 @@ def list_periods(today: date | None = None) -> list[PeriodRow]:
         count, debits = posted.get(period.id, (0, 0))
         rows[(period.year, period.month)] = PeriodRow(
             period.year, period.month, period.closed_at, period.closed_by or "", int(count),
-            _cents(debits))
+            from_cents(debits))
     rows.setdefault((today.year, today.month),
                     PeriodRow(today.year, today.month, None, "", 0, ZERO))
     return [rows[key] for key in sorted(rows, reverse=True)]

@@ -20,6 +20,7 @@ from peewee import JOIN, fn
 from core.errors import NotFound
 from core.models import (Partner, Product, PurchaseOrder, PurchaseOrderLine, SupplierBill,
                          SupplierBillLine, SupplierPayment)
+from core.money import from_cents
 from core.queries.billing_docs import PAYMENT_METHODS
 from core.queries.paging import PAGE, contains
 from core.queries.receivables import BUCKETS, bucket
@@ -29,9 +30,6 @@ from core.vocab import PoStatus
 ZERO = Decimal("0.00")
 MAX_POS_TO_BILL = 500
 
-
-def _dollars(cents) -> Decimal:
-    return Decimal(int(cents or 0)).scaleb(-2).quantize(ZERO)
 
 
 class BillShow(StrEnum):
@@ -109,7 +107,7 @@ def _filtered(show: BillShow, text: str, on: date, supplier_id: int | None):
 
 def _rows(query) -> list[BillRow]:
     return [BillRow(bill_id, number, supplier_id, supplier, po_id, po, bill_date, due_date,
-                    total, _dollars(balance_cents))
+                    total, from_cents(balance_cents))
             for (bill_id, number, supplier_id, supplier, po_id, po, bill_date, due_date, total,
                  balance_cents) in query.tuples()]
 
@@ -250,7 +248,7 @@ def pos_to_bill(supplier_id: int | None = None, limit: int = MAX_POS_TO_BILL
     if supplier_id is not None:
         query = query.where(PurchaseOrder.supplier == supplier_id)
     return [PoToBill(po_id, number, sid, name, PoStatus(status), int(open_units),
-                     _dollars(cents))
+                     from_cents(cents))
             for po_id, number, sid, name, status, open_units, cents in query.tuples()]
 
 

@@ -10,13 +10,11 @@ from decimal import Decimal
 from peewee import fn
 
 from core.models import CreditMemo, Invoice, Partner, Payment, PaymentApplication
+from core.money import from_cents
 
 ZERO = Decimal("0.00")
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 
-
-def _cents(value) -> Decimal:
-    return Decimal(value or 0).scaleb(-2).quantize(ZERO)
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def _invoice_balances(customer_id: int | None) -> list[tuple[Invoice, Decimal]]:
              .where(left != 0).order_by(Invoice.due_date, Invoice.id))
     if customer_id is not None:
         query = query.where(Invoice.customer == customer_id)
-    return [(invoice, _cents(invoice.left_cents)) for invoice in query]
+    return [(invoice, from_cents(invoice.left_cents)) for invoice in query]
 
 
 def open_invoices(customer_id: int | None = None) -> dict[int, list[OpenInvoice]]:
@@ -105,7 +103,7 @@ def unapplied_credit(customer_id: int | None = None) -> dict[int, Decimal]:
     if customer_id is not None:
         payments = payments.where(Payment.customer == customer_id)
     for customer, cents in payments.tuples():
-        credit[customer] += _cents(cents)
+        credit[customer] += from_cents(cents)
     return dict(credit)
 
 
