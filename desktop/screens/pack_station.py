@@ -65,6 +65,7 @@ LOG_LIMIT = 500
 
 KEY_PICK_LIST, KEY_LABELS, KEY_SLIP, KEY_T3 = "F2", "F3", "F4", "F7"
 KEY_NEW_CARTON, KEY_REMOVE, KEY_SHIP = "F5", "F6", "F9"
+KEY_PREVIOUS_ORDER, KEY_NEXT_ORDER = "PgUp", "PgDown"
 
 STATUS_TONES = {SoStatus.CONFIRMED: "info", SoStatus.ALLOCATED: "info",
                 SoStatus.PICKING: "warn", SoStatus.PACKED: "ok", SoStatus.SHIPPED: "ok",
@@ -279,7 +280,9 @@ class PackStationScreen(ScanStationScreen):
         self._listen(((KEY_PICK_LIST, self.print_pick_list), (KEY_LABELS, self.print_labels),
                       (KEY_SLIP, self.print_packing_slip), (KEY_T3, self.print_t3),
                       (KEY_NEW_CARTON, self.new_carton), (KEY_REMOVE, self.remove_package),
-                      (KEY_SHIP, self.ship)))
+                      (KEY_SHIP, self.ship),
+                      (KEY_PREVIOUS_ORDER, lambda: self.step_order(-1)),
+                      (KEY_NEXT_ORDER, lambda: self.step_order(1))))
         self._show_view()
         self._feedback("info", "Ready", "Scan the order number on the pick list, or choose "
                        "an order on the left.")
@@ -306,7 +309,8 @@ class PackStationScreen(ScanStationScreen):
         self.order_list.selectionModel().selectionChanged.connect(self._order_chosen)
         box, self.order_count_label = titled("Orders to pack", self.order_list)
         column.addWidget(box, 1)
-        hint = QLabel("Scan the order barcode on the pick list to open its order.")
+        hint = QLabel("Scan the order barcode on the pick list to open its order, or "
+                      "choose one with PgUp / PgDn.")
         hint.setObjectName("muted")
         hint.setWordWrap(True)
         column.addWidget(hint)
@@ -446,6 +450,16 @@ class PackStationScreen(ScanStationScreen):
             select_rows(self.order_list, [row])  # opens it unless it is open already
         else:
             self.order_list.clearSelection()
+
+    def step_order(self, delta: int) -> None:
+        """The previous or next order in the list, without the mouse (the scan field
+        keeps the focus, so the list's own arrow keys never get there)."""
+        count = self.orders.rowCount()
+        if not count:
+            return
+        rows = self.order_list.selectionModel().selectedRows()
+        current = rows[0].row() if rows else (-1 if delta > 0 else count)
+        select_rows(self.order_list, [min(max(current + delta, 0), count - 1)])
 
     def _order_chosen(self, *_args) -> None:
         rows = self.order_list.selectionModel().selectedRows()

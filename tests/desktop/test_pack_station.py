@@ -298,3 +298,22 @@ def test_unknown_order_number_and_documents(qtbot, wait_tasks, db, stock, order,
         qtbot.waitUntil(screen.scan_field.hasFocus, timeout=2000)
     # The backorder is waiting to be packed.
     assert [o.id for o in screen.orders.rows] == [screen.last_ship.backorder_id]
+
+
+def test_page_keys_choose_the_order_without_the_mouse(qtbot, wait_tasks, db, stock,  # noqa: F811
+                                                      order):
+    office = stock[Role.OFFICE]
+    second = sales.create_order(office, order_detail(order).order.customer_id,
+                                [SoLineInput(GTIN, 1)])
+    sales.confirm_order(office, second)
+    screen = open_pack_station(qtbot, wait_tasks, db, stock[Role.WAREHOUSE])
+    assert len(screen.orders.rows) == 2 and screen.order_id is None
+    press(qtbot, wait_tasks, screen, Qt.Key.Key_PageDown)
+    first = screen.orders.rows[0].id
+    assert screen.order_id == first and screen.scan_field.hasFocus()
+    press(qtbot, wait_tasks, screen, Qt.Key.Key_PageDown)
+    assert screen.order_id == screen.orders.rows[1].id
+    press(qtbot, wait_tasks, screen, Qt.Key.Key_PageDown)  # stays on the last
+    assert screen.order_id == screen.orders.rows[1].id
+    press(qtbot, wait_tasks, screen, Qt.Key.Key_PageUp)
+    assert screen.order_id == first and screen.scan_field.hasFocus()
