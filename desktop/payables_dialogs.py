@@ -145,11 +145,15 @@ class BillLinesEditModel(RowTableModel[DraftBillLine]):
 
 
 class EnterBillDialog(ServiceDialog):
-    """Accepted with `result` = the new bill's id."""
+    """Accepted with `result` = the new bill's id. `po_id`: the purchase order to bill,
+    chosen as soon as the list of orders waiting for a bill arrives (the Purchase orders
+    screen opens it so)."""
 
-    def __init__(self, actor: Actor, parent: QWidget | None = None):
+    def __init__(self, actor: Actor, parent: QWidget | None = None,
+                 po_id: int | None = None):
         super().__init__("Enter supplier bill", parent)
         self.actor = actor
+        self.wanted_po = po_id
         self.po: BillablePo | None = None
         self._po_for: int | None = None
         self.setMinimumSize(1080, 580)
@@ -249,7 +253,10 @@ class EnterBillDialog(ServiceDialog):
             "Choose the purchase order the bill is for" if rows
             else "Nothing to bill: every receipt is billed already")
         self.po_combo.setEnabled(bool(rows))
-        if len(rows) == 1:  # the only order waiting for a bill
+        wanted = self.po_combo.findData(self.wanted_po) if self.wanted_po else -1
+        if wanted >= 0:
+            self.po_combo.setCurrentIndex(wanted)
+        elif len(rows) == 1:  # the only order waiting for a bill
             self.po_combo.setCurrentIndex(0)
 
     def _po_changed(self) -> None:

@@ -17,9 +17,11 @@ from core.queries.purchasing import PoDetail, PoLineRow, PoRow, count_pos, list_
 from core.services import purchasing
 from core.vocab import PoStatus
 from desktop.paged_table import PagedColumn, PagedTableModel
+from desktop.payables_dialogs import EnterBillDialog
 from desktop.print_preview import show_pdf
 from desktop.purchase_order_dialogs import NewPurchaseOrderDialog, ReasonDialog
 from desktop.screens.list_detail import ListDetailScreen, plural
+from desktop.screens.supplier_bills import CHANGES as BILL_CHANGES
 from desktop.table_models import Column, RowTableModel
 from desktop.tasks import run_task, show_error, show_message
 from desktop.widgets.badges import BadgeDelegate, set_badge
@@ -161,9 +163,16 @@ class PurchaseOrdersScreen(ListDetailScreen):
         self.close_button = QPushButton("C&lose order…")
         self.close_button.setToolTip("Stop expecting the rest of a partly received order.")
         self.close_button.clicked.connect(self.close_po)
+        self.bill_button = QPushButton("Enter &bill…")
+        self.may_bill = self.actor.may(Permission.POST_INVOICES)
+        self.bill_button.setToolTip(
+            "Enter the supplier's invoice for what this order delivered." if self.may_bill
+            else f"Your role may not {Permission.POST_INVOICES.value}.")
+        self.bill_button.clicked.connect(self.enter_bill)
         self.print_button = QPushButton("&Print / Save PDF…")
         self.print_button.clicked.connect(self.print_po)
-        for button in (self.confirm_button, self.cancel_button, self.close_button):
+        for button in (self.confirm_button, self.cancel_button, self.close_button,
+                       self.bill_button):
             actions.addWidget(button)
         actions.addStretch()
         actions.addWidget(self.print_button)
@@ -190,6 +199,8 @@ class PurchaseOrdersScreen(ListDetailScreen):
         self.cancel_button.setEnabled(status in (PoStatus.DRAFT, PoStatus.CONFIRMED))
         self.close_button.setEnabled(status in (PoStatus.PARTIALLY_RECEIVED,
                                                 PoStatus.RECEIVED))
+        self.bill_button.setEnabled(self.may_bill and status in (
+            PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED, PoStatus.CLOSED))
         self.print_button.setEnabled(status is not None)
 
     # -- actions -----------------------------------------------------------------------
@@ -248,6 +259,21 @@ class PurchaseOrdersScreen(ListDetailScreen):
         self.dialog = dialog
         dialog.accepted.connect(lambda: self._changed(po_id))
         dialog.open()
+
+    def enter_bill(self) -> None:
+        """The supplier's bill for this order, in the Supplier bills screen's dialog with
+        the order already chosen."""
+        row = self.selected()
+        if row is None or not self.bill_button.isEnabled():
+            return
+        dialog = EnterBillDialog(self.actor, self, po_id=row.id)
+        self.dialog = dialog
+        dialog.accepted.connect(lambda: self._billed(row.id))
+        dialog.open()
+
+    def _billed(self, po_id: int) -> None:
+        self._select_id = po_id
+        self.changed.emit(set(self.changes) | BILL_CHANGES)  # the bills and the books too
 
     def print_po(self) -> None:
         row = self.selected()

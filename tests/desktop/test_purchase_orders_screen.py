@@ -23,6 +23,7 @@ from desktop.print_preview import PdfDocumentDialog
 from desktop.purchase_order_dialogs import NewPurchaseOrderDialog, ReasonDialog
 from desktop.screens.purchase_orders import PurchaseOrdersScreen
 from desktop.session import Session
+from tests.core.conftest import warehouse  # noqa: F401 (fixture)
 from tests.desktop.conftest import message_boxes
 from tests.purchase_orders_data import add_authorized_supplier, add_blocked_supplier, add_catalog
 
@@ -283,3 +284,31 @@ def test_close_a_partly_received_order(qtbot, wait_tasks, db, actors, suppliers)
     assert not dialog.isVisible()
     assert column(screen, "Status") == ["Closed"]
     assert po_detail(po_id).order.status is PoStatus.CLOSED
+
+
+def test_enter_the_bill_of_a_received_order_from_its_row(qtbot, wait_tasks, db, warehouse,  # noqa: F811
+                                                          tmp_path):
+    from core.models import SupplierBill
+    from tests.payables_data import received_po
+
+    number = received_po(warehouse, tmp_path)
+    window = MainWindow(Session(db.target.url, db.target, actor=warehouse[Role.OFFICE]))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_screen(window.screen_titles().index("Purchase orders"))
+    wait_tasks()
+    screen = window.screen(PurchaseOrdersScreen)
+    row = next(r for r in range(screen.model.rowCount())
+               if screen.model.row_at(r).number == number)
+    screen.table.selectRow(row)
+    wait_tasks()
+    assert screen.bill_button.isEnabled()
+    screen.bill_button.click()
+    wait_tasks()
+    dialog = screen.dialog
+    assert dialog.po_combo.currentText().startswith(number)  # chosen already
+    dialog.number_edit.setText("ACME-7001")
+    dialog.ok_button.click()
+    wait_tasks()
+    bill = SupplierBill.get(SupplierBill.number == "ACME-7001")
+    assert bill.po.number == number
