@@ -1,5 +1,5 @@
-"""rxdesk-admin partners: change a trading partner's details or a customer's billing and
-credit terms, deactivate or reactivate it. The partner is named by its GLN; the same
+"""rxdesk-admin partners: change a trading partner's details, a customer's billing and
+credit terms or a supplier's payment terms, deactivate or reactivate it. The partner is named by its GLN; the same
 services and checks as the Partners screen, audited as the acting user."""
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ TERMS_OPTIONS = (
 
 
 def add_partner_commands(commands, command: Callable) -> None:
-    p = command(commands, "partners", None, "change a trading partner's details or a "
-                "customer's terms, deactivate or reactivate it")
+    p = command(commands, "partners", None, "change a trading partner's details or "
+                "terms, deactivate or reactivate it")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = command(actions, "update", cmd_partners_update, "change details of the partner with "
                 "this GLN (only the options given)")
@@ -49,8 +49,9 @@ def add_partner_commands(commands, command: Callable) -> None:
         p.add_argument(option, dest=dest, help=text)
     json_option(p)
     p = command(actions, "terms", cmd_partners_terms, "show or set a customer's billing and "
-                "credit terms (only the options given; none: show them)")
-    p.add_argument("partner_gln", metavar="GLN", help="the customer's GLN")
+                "credit terms or a supplier's payment terms (--terms-days only) (only the "
+                "options given; none: show them)")
+    p.add_argument("partner_gln", metavar="GLN", help="the customer's or supplier's GLN")
     for option, dest, metavar, text in TERMS_OPTIONS:
         p.add_argument(option, dest=dest, metavar=metavar, help=text,
                        **({"choices": ("yes", "no")} if dest == "invoice_on_ship" else {}))
@@ -104,8 +105,11 @@ def cmd_partners_update(args, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _terms_dict(terms: CustomerTerms) -> dict[str, object]:
-    """The terms under set_customer_terms' names (tax as a percent)."""
+def _terms_dict(terms: CustomerTerms, is_customer: bool) -> dict[str, object]:
+    """The terms that apply, under set_customer_terms' names (tax as a percent): a
+    supplier's payment terms only."""
+    if not is_customer:
+        return {"payment_terms_days": terms.payment_terms_days}
     return {"payment_terms_days": terms.payment_terms_days,
             "tax_rate": Decimal(terms.tax_percent), "invoice_on_ship": terms.invoice_on_ship,
             "credit_limit": terms.credit_limit,
@@ -120,11 +124,9 @@ def cmd_partners_terms(args, out: TextIO) -> int:
         wanted["invoice_on_ship"] = wanted["invoice_on_ship"] == "yes"
     open_ready(args)
     partner = _partner(args.partner_gln)
-    if not partner.is_customer:
-        raise partner_service.NotACustomer(partner.name)
     changed = (partner_service.set_customer_terms(acting_user(args), partner.id, **wanted)
                if wanted else None)
-    terms = _terms_dict(partner_detail(partner.id).terms)
+    terms = _terms_dict(partner_detail(partner.id).terms, partner.is_customer)
     if args.json:
         print_json(out, {"id": partner.id, "name": partner.name, "gln": partner.gln,
                          "terms": terms} | ({} if changed is None else {

@@ -69,7 +69,8 @@ class EvidenceRow:
 @dataclass(frozen=True)
 class CustomerTerms:
     """How a customer is billed and when its new orders are held (set_customer_terms);
-    a supplier's row carries the defaults, unused."""
+    of a supplier only payment_terms_days is used (when its bills fall due), the rest
+    carry the defaults, unused."""
 
     payment_terms_days: int  # Net N
     tax_rate_bp: Decimal  # 0: exempt

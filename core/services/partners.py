@@ -47,11 +47,14 @@ class NotRenewable(RxDeskError):
 
 
 class NotACustomer(InvalidInput):
-    """Billing and credit terms were asked of a partner that only supplies us."""
+    """Billing and credit terms other than payment terms were asked of a partner that
+    only supplies us; `field` is the first such term, so a form shows it there."""
 
-    def __init__(self, name: str):
-        super().__init__("partner", f"{name} is not a customer; billing and credit terms "
-                         "are set for customers only.")
+    def __init__(self, name: str, terms: list[str]):
+        labels = [TERM_LABELS[t] for t in terms]
+        named = " and ".join(filter(None, (", ".join(labels[:-1]), labels[-1])))
+        super().__init__(terms[0], f"{name} is a supplier, not a customer: only payment "
+                         f"terms apply to a supplier, so its {named} cannot be set.")
 
 
 @dataclass(frozen=True)
@@ -305,12 +308,17 @@ def set_customer_terms(actor: Actor, partner_id: int, *,
                        hold_past_due_days: int | str | None = None,
                        min_shelf_life_days: int | str | None = None,
                        ) -> dict[str, tuple[object, object]]:
-    """Set a customer's billing and credit terms (None = leave as is): days to pay
+    """Set a customer's billing and credit terms, or a supplier's payment terms
+    (None = leave as is): days to pay
     (Net N), credit limit (0 or '' = none), whether shipping raises the invoice, sales
     tax as a percent ('6.625'; 0 = exempt, as for prescription drugs sold for resale),
     days past due before new orders are held (0 = never) and the least remaining shelf
     life allocated to its orders. Invoices raised afterwards use the new terms; posted
     invoices keep theirs.
+
+    A supplier that is not a customer has payment terms only (Net N: when its bills fall
+    due, see payables.enter_bill); any other term for it raises NotACustomer. A partner
+    that is both keeps one value, used for its invoices and its bills alike.
 
     Partner editors set terms, tax, invoicing and shelf life; the credit limit and the
     hold threshold are credit policy and also need CREDIT_POLICY_PERMISSION (owner,
@@ -332,8 +340,10 @@ def set_customer_terms(actor: Actor, partner_id: int, *,
     with write_transaction():
         authorize(actor, Permission.MANAGE_PARTNERS)
         partner = _locked_partner(partner_id)
-        if not partner.is_customer:
-            raise NotACustomer(partner.name)
+        if not partner.is_customer and (refused := [
+                "tax_rate" if k == "tax_rate_bp" else k for k in wanted
+                if k != "payment_terms_days"]):
+            raise NotACustomer(partner.name, refused)
         changes = {k: (getattr(partner, k), v) for k, v in wanted.items()
                    if getattr(partner, k) != v}
         if not changes:

@@ -1,6 +1,7 @@
 """rxdesk-admin partners terms: a customer's billing and credit terms shown and set from a
 shell, with the Partners screen's checks and its split between the office (billing)
-and the owner or an administrator (credit policy)."""
+and the owner or an administrator (credit policy); a supplier's payment terms, the only
+terms that apply to it."""
 
 import json
 from decimal import Decimal
@@ -76,11 +77,33 @@ def test_refusals_exit_2_and_change_nothing(cli, seeded_url, open_db):
         assert bad.code == 2 and message in bad.err and bad.err.count("\n") == 1, bad.err
     usage = cli("partners", "terms", GLN, "--invoice-on-ship", "maybe", db=seeded_url)
     assert usage.code == 2 and "invalid choice: 'maybe'" in usage.err
-    supplier = cli("partners", "terms", OTHER_GLN, db=seeded_url)
-    assert (supplier.code, supplier.err) == (
-        2, "rxdesk-admin: Acme Pharma is not a customer; billing and credit terms are set "
-        "for customers only.\n")
     assert cli("--user", "warehouse", "partners", "terms", GLN, "--terms-days", "45",
                db=seeded_url).code == 2
     assert terms_of(open_db, seeded_url).payment_terms_days == 30
+    assert len(recent_entries(500)) == before
+
+
+def test_a_supplier_has_payment_terms_only(cli, seeded_url, open_db):
+    seed_partners(open_db, seeded_url)
+    shown = cli("partners", "terms", OTHER_GLN, db=seeded_url)
+    assert (shown.code, shown.out) == (0, "Terms of Acme Pharma:\n"
+                                          "  Payment terms:      Net 30\n")
+    done = cli("--user", "office", "partners", "terms", OTHER_GLN, "--terms-days", "45",
+               "--json", db=seeded_url)
+    assert done.code == 0, done.err
+    assert json.loads(done.out) == {
+        "id": partner_by_gln(OTHER_GLN).id, "name": "Acme Pharma", "gln": OTHER_GLN,
+        "terms": {"payment_terms_days": 45}, "changes": {"payment_terms_days": [30, 45]}}
+    assert (recent_entries(1)[0].summary, recent_entries(1)[0].username) == (
+        "Acme Pharma: payment terms Net 30 -> Net 45", "office")
+    before = len(recent_entries(500))
+    for options, named in ((["--tax-rate", "6.625"], "sales tax"),
+                           (["--terms-days", "60", "--invoice-on-ship", "no",
+                             "--min-shelf-life-days", "90"], "invoicing and minimum shelf life")):
+        bad = cli("--user", "owner", "partners", "terms", OTHER_GLN, *options, db=seeded_url)
+        assert (bad.code, bad.err) == (
+            2, "rxdesk-admin: Acme Pharma is a supplier, not a customer: only payment terms "
+            f"apply to a supplier, so its {named} cannot be set.\n")
+    open_db(seeded_url)
+    assert partner_detail(partner_by_gln(OTHER_GLN).id).terms.payment_terms_days == 45
     assert len(recent_entries(500)) == before

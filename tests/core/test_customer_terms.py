@@ -122,12 +122,13 @@ def test_bad_input_is_named_and_writes_nothing(db, actors, given, field, message
     assert audit_count() == before
 
 
-def test_only_customers_have_terms(db, actors):
+def test_a_supplier_has_payment_terms_only(db, actors):
     office = actors[Role.OFFICE]
     supplier = add_partner(office, "Acme Pharma", "supplier", "manufacturer")
-    with pytest.raises(InvalidInput, match="Acme Pharma is not a customer") as refused:
-        set_customer_terms(office, supplier, payment_terms_days=45)
-    assert refused.value.field == "partner"
+    with pytest.raises(InvalidInput, match="only payment terms apply to a supplier") as refused:
+        set_customer_terms(office, supplier, payment_terms_days=45, tax_rate="6.625")
+    assert refused.value.field == "tax_rate"
+    assert partner_detail(supplier).terms == DEFAULTS
     with pytest.raises(NotFound):
         set_customer_terms(office, 999_999, payment_terms_days=45)
 
