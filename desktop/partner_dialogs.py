@@ -440,6 +440,35 @@ class CustomerTermsDialog(_FormDialog):
         return lambda: set_customer_terms(actor, partner_id, **values)
 
 
+class SupplierTermsDialog(_FormDialog):
+    """A supplier's payment terms, the only terms that apply to one (its bills' due
+    dates). Accepted with `result` = the change ({} when none)."""
+
+    ok_text = "&Save terms"
+
+    def __init__(self, actor: Actor, detail: PartnerDetail, parent: QWidget | None = None):
+        super().__init__(
+            "Payment terms",
+            f"Bills from <b>{escape(detail.partner.name)}</b> fall due this many days "
+            "after their date. Bills already entered keep their due dates.", parent)
+        self.actor, self.partner = actor, detail.partner
+        self.setMinimumWidth(560)  # the hint on one line
+        form = self.form()
+        form.label_width = 120
+        self.terms_spin = _days_spin(999, prefix="Net ")
+        self.terms_spin.setValue(detail.terms.payment_terms_days)
+        form.add_field("payment_terms_days", "Payment &terms:", self.terms_spin,
+                       "Net 0: due on receipt.")
+        self.column.addLayout(form)
+        self.column.addWidget(self.buttons)
+        self.terms_spin.setFocus()
+        self.terms_spin.selectAll()
+
+    def work(self):
+        actor, partner_id, days = self.actor, self.partner.id, self.terms_spin.value()
+        return lambda: set_customer_terms(actor, partner_id, payment_terms_days=days)
+
+
 class AddressDialog(_FormDialog):
     """A new ship-to for the partner, or a correction of one of its addresses.
     Accepted with `result` = the new address id, or the changed fields."""

@@ -26,6 +26,7 @@ from desktop.paged_table import PagedColumn, PagedTableModel, PagedTableView
 from desktop.partner_dialogs import (
     AddEvidenceDialog, AddressDialog, CustomerTermsDialog, EditPartnerDialog,
     NewPartnerDialog, PartnerActiveDialog, RenewEvidenceDialog, RetireAddressDialog,
+    SupplierTermsDialog,
 )
 from desktop.screens.base import Screen
 from desktop.table_models import Column, RowTableModel
@@ -239,7 +240,8 @@ def _title_row(title: str, *buttons: QPushButton) -> QHBoxLayout:
 
 
 class PartnerDetailPanel(QFrame):
-    """Details, a customer's billing and credit terms, addresses, licenses (with their
+    """Details, a customer's billing and credit terms (a supplier's payment terms),
+    addresses, licenses (with their
     history) and the authorization verdict of one partner. The buttons are shown to users who may change partners; the screen
     connects them."""
 
@@ -289,15 +291,16 @@ class PartnerDetailPanel(QFrame):
         body.addWidget(self.warnings_label)
 
         self.terms_button = QPushButton("Change te&rms…")
-        self.terms_box = QWidget()  # customers only; one band, so the tables keep room
+        self.terms_box = QWidget()  # one band, so the tables keep room
         terms = QHBoxLayout(self.terms_box)
         terms.setContentsMargins(0, 0, 0, 0)
         terms.setSpacing(16)
-        title = QLabel("<b>Billing and credit</b>")
-        terms.addWidget(title, 0, Qt.AlignmentFlag.AlignTop)
+        self.terms_title = QLabel()
+        terms.addWidget(self.terms_title, 0, Qt.AlignmentFlag.AlignTop)
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
+        self.terms_captions: list[QLabel] = []
         self.terms_values: list[QLabel] = []
         for number, (caption, _shown) in enumerate(TERMS_SHOWN):
             row, pair = divmod(number, 3)
@@ -306,6 +309,7 @@ class PartnerDetailPanel(QFrame):
             value = QLabel()
             grid.addWidget(label, row, 2 * pair)
             grid.addWidget(value, row, 2 * pair + 1)
+            self.terms_captions.append(label)
             self.terms_values.append(value)
         for pair in range(3):
             grid.setColumnStretch(2 * pair + 1, 1)
@@ -381,9 +385,16 @@ class PartnerDetailPanel(QFrame):
             "<b>Renew soon</b> (still authorized):" + self._bullets(atp.warnings)
             if atp.warnings else "")
         self.warnings_label.setVisible(bool(atp.warnings))
-        self.terms_box.setVisible(p.is_customer)
-        for value, (_caption, shown) in zip(self.terms_values, TERMS_SHOWN):
+        # A supplier that is not a customer has payment terms only (its bills' due dates).
+        self.terms_title.setText("<b>Billing and credit</b>" if p.is_customer
+                                 else "<b>Paying this supplier</b>")
+        for number, (caption, value, (text, shown)) in enumerate(
+                zip(self.terms_captions, self.terms_values, TERMS_SHOWN)):
+            caption.setText("Payment terms:" if number == 0 and not p.is_customer
+                            else f"{text}:")
             value.setText(shown(detail.terms))
+            caption.setVisible(p.is_customer or number == 0)
+            value.setVisible(p.is_customer or number == 0)
         self.address_model.partner_name = p.name
         self.address_model.set_rows(detail.addresses)
         self.evidence_model.today = date.today()
@@ -394,9 +405,11 @@ class PartnerDetailPanel(QFrame):
         self.update_buttons()
 
     def terms_text(self) -> str:
-        """'Terms: Net 30 · Sales tax: Exempt · …', as the panel shows them."""
-        return " · ".join(f"{caption}: {value.text()}"
-                          for (caption, _shown), value in zip(TERMS_SHOWN, self.terms_values))
+        """'Terms: Net 30 · Sales tax: Exempt · …' (a supplier's 'Payment terms: Net 30'),
+        as the panel shows them."""
+        return " · ".join(f"{caption.text()} {value.text()}" for caption, value
+                          in zip(self.terms_captions, self.terms_values)
+                          if not value.isHidden())
 
     @staticmethod
     def _fit_width(table: QTableView) -> None:
@@ -617,9 +630,10 @@ class PartnersScreen(Screen):
                        lambda _d: detail.partner.id)
 
     def change_terms(self) -> None:
-        if (detail := self._shown()) and detail.partner.is_customer:
-            self._open(CustomerTermsDialog(self.actor, detail, self),
-                       lambda _d: detail.partner.id)
+        if detail := self._shown():
+            dialog = (CustomerTermsDialog if detail.partner.is_customer
+                      else SupplierTermsDialog)
+            self._open(dialog(self.actor, detail, self), lambda _d: detail.partner.id)
 
     def add_address(self) -> None:
         if detail := self._shown():

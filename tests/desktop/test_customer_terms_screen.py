@@ -1,7 +1,8 @@
 """A customer's billing and credit terms on the Partners screen: the office sets days to
 pay and sales tax and sees them in the detail panel; the credit limit and the hold are
 read only for the office and set by the owner, after which an order over the limit is
-held; refused input stays in the form with the reason under the field."""
+held; refused input stays in the form with the reason under the field. A supplier has
+payment terms only, set in a dialog of that one field."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from core.services.partners import Address, add_evidence, add_partner
 from core.services.products import add_product
 from core.services.sales import CreditHold, SoLineInput
 from core.vocab import AddressKind
-from desktop.partner_dialogs import CustomerTermsDialog
+from desktop.partner_dialogs import CustomerTermsDialog, SupplierTermsDialog
 from tests.desktop.test_partners_screen import open_from, selected_screen, submit
 
 GTIN = "00312345678906"
@@ -141,10 +142,26 @@ def test_bad_input_shows_the_reason_under_the_field_and_changes_nothing(qtbot, w
     assert "Terms: Net 60 · Sales tax: 6.625%" in screen.detail_panel.terms_text()
 
 
-def test_suppliers_have_no_billing_section(qtbot, wait_tasks, db, actors):
-    add_partner(actors[Role.OFFICE], "Acme Pharma", "supplier", "manufacturer")
+def test_the_office_sets_a_suppliers_payment_terms_only(qtbot, wait_tasks, db, actors):
+    acme = add_partner(actors[Role.OFFICE], "Acme Pharma", "supplier", "manufacturer")
     screen = selected_screen(qtbot, wait_tasks, db, actors[Role.OFFICE])
-    assert screen.detail_panel.name_label.text() == "Acme Pharma"
-    assert not screen.detail_panel.terms_box.isVisibleTo(screen)
-    screen.change_terms()
-    assert screen.dialog is None
+    panel = screen.detail_panel
+    assert panel.name_label.text() == "Acme Pharma"
+    assert panel.terms_box.isVisibleTo(screen)
+    assert panel.terms_title.text() == "<b>Paying this supplier</b>"
+    assert panel.terms_text() == "Payment terms: Net 30"
+    dialog = open_from(screen, panel.terms_button, wait_tasks, SupplierTermsDialog)
+    assert dialog.terms_spin.text() == "Net 30"
+    assert not hasattr(dialog, "tax_edit")
+    before = AuditEntry.select().count()
+    dialog.terms_spin.setValue(400)
+    submit(dialog, wait_tasks)
+    assert dialog.isVisible() and dialog.field_error("payment_terms_days") == (
+        "Payment terms: 400 days is too many; enter 0 to 365 (0: due on receipt).")
+    assert AuditEntry.select().count() == before
+    dialog.terms_spin.setValue(45)
+    submit(dialog, wait_tasks)
+    assert not dialog.isVisible() and dialog.result == {"payment_terms_days": (30, 45)}
+    assert panel.terms_text() == "Payment terms: Net 45"
+    assert partner_detail(acme).terms.payment_terms_days == 45
+    assert recent_entries(1)[0].summary == "Acme Pharma: payment terms Net 30 -> Net 45"
