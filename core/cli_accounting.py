@@ -171,11 +171,16 @@ def cmd_ar_aging(args, out: TextIO) -> int:
     if args.json:
         print_json(out, {"customers": [r.as_json() for r in rows]})
         return EXIT_OK
-    out.write(f"{'Customer':<32}" + "".join(f"{b:>12}" for b in BUCKETS) + f"{'Balance':>13}\n")
-    for r in rows:
-        out.write(f"{r.customer[:31]:<32}" + "".join(f"{r.buckets[b]:>12,}" for b in BUCKETS)
-                  + f"{r.balance:>13,}\n")
+    _print_aging(out, "Customer", [(r.customer, r.buckets, r.balance) for r in rows])
     return EXIT_OK
+
+
+def _print_aging(out: TextIO, who: str, rows: list[tuple[str, dict, object]]) -> None:
+    """AR and AP aging as the same table: name, one column per bucket, balance."""
+    out.write(f"{who:<32}" + "".join(f"{b:>12}" for b in BUCKETS) + f"{'Balance':>13}\n")
+    for name, buckets, balance in rows:
+        out.write(f"{name[:31]:<32}" + "".join(f"{buckets[b]:>12,}" for b in BUCKETS)
+                  + f"{balance:>13,}\n")
 
 
 def cmd_export_journal(args, out: TextIO) -> int:
@@ -338,10 +343,7 @@ def cmd_ap_aging(args, out: TextIO) -> int:
     if args.json:
         print_json(out, {"suppliers": [r.as_json() for r in rows]})
         return EXIT_OK
-    out.write(f"{'Supplier':<32}" + "".join(f"{b:>12}" for b in BUCKETS) + f"{'Balance':>13}\n")
-    for r in rows:
-        out.write(f"{r.supplier[:31]:<32}" + "".join(f"{r.buckets[b]:>12,}" for b in BUCKETS)
-                  + f"{r.balance:>13,}\n")
+    _print_aging(out, "Supplier", [(r.supplier, r.buckets, r.balance) for r in rows])
     return EXIT_OK
 
 
