@@ -295,10 +295,11 @@ def _lot_costs(lot_ids: set[int]) -> dict[int, Decimal]:
             .where(CostLayer.lot.in_(list(lot_ids))).group_by(CostLayer.lot).tuples())
     costs = {lot: (Decimal(total) / 100 / quantity).quantize(CENT, ROUND_HALF_UP)
              for lot, quantity, total in rows if quantity}
-    standard = dict(Lot.select(Lot.id, Product.standard_cost).join(Product)
-                    .where(Lot.id.in_(list(lot_ids - set(costs)))).tuples()) \
-        if lot_ids - set(costs) else {}
-    return {**standard, **costs}
+    unlayered = lot_ids - set(costs)  # stock older than the ledger: the standard cost
+    if unlayered:
+        costs.update(Lot.select(Lot.id, Product.standard_cost).join(Product)
+                     .where(Lot.id.in_(list(unlayered))).tuples())
+    return costs
 
 
 def _credit(actor: Actor, customer: Partner, number: str, items: Sequence[ReturnCandidate],
